@@ -1,0 +1,25 @@
+"""Settings every environment starts from; environment variables override them in create_app."""
+
+SECRET_KEY = "dev-only-secret-change-me"
+# SQLite file in instance/ unless DATABASE_URL says otherwise (resolved in create_app).
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+NEWSROOM_NAME = "Demo Newsroom"
+NEWSROOM_URL = "https://newsroom.example.org"
+NEWSROOM_TIMEZONE = "UTC"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "factcheck_session"
+PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+
+WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit; the session bounds it
+
+# Uploads and pasted bodies; the form shows these limits.
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+LOGIN_THROTTLE_WINDOW_SECONDS = 60

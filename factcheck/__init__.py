@@ -1,0 +1,60 @@
+"""factcheck: a fact-check workflow tracker for newsrooms. create_app builds the Flask app."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .extensions import configure_sqlite, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_pyfile(str(PROJECT_ROOT / "config" / "default.py"))
+    env_name = os.environ.get("FACTCHECK_ENV", "development")
+    if env_name in ("production", "testing"):
+        app.config.from_pyfile(str(PROJECT_ROOT / "config" / f"{env_name}.py"))
+    _config_from_environment(app)
+    if config:
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'factcheck.db'}"
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+    from . import cli, security, templating
+    from .views import admin, articles, auth, claims, main
+
+    security.init_app(app)
+    templating.init_app(app)
+    for module in (main, auth, articles, claims, admin):
+        app.register_blueprint(module.bp)
+    cli.init_app(app)
+    return app
+
+
+def _config_from_environment(app: Flask) -> None:
+    env = os.environ
+    if env.get("DATABASE_URL"):
+        url = env["DATABASE_URL"]
+        # Plain postgres:// URLs (as hosting platforms hand them out) mean psycopg 3 here.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                url = "postgresql+psycopg://" + url[len(prefix):]
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE"):
+        if env.get(key):
+            app.config[key] = env[key]

@@ -1,0 +1,178 @@
+"""The app's guard rails in one place: who is signed in, which endpoints are public, safe
+redirects, login throttling and the security headers on every response."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import delete, func, or_, select
+
+from .extensions import db, login_manager
+from .models import LoginAttempt, User, utcnow
+
+# Everything else needs a signed-in, active user. New public pages must be added here on purpose.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_token: str) -> User | None:
+        # The session stores the user's current token, not the id: rotating it ends the session.
+        return db.session.scalar(select(User).where(User.session_token == session_token))
+
+    @app.before_request
+    def require_login():
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if current_user.is_authenticated:
+            return None
+        if request.method in ("GET", "HEAD") and request.endpoint is not None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return render_template("errors/error.html", code=401, message="Please sign in."), 401
+
+    @app.after_request
+    def set_security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if current_user and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = "This form has expired or was not sent from factcheck. Go back, reload the page and try again."
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    for code, message in (
+        (403, "You do not have permission to do that."),
+        (404, "There is nothing at this address."),
+        (405, "That action is not available here."),
+        (409, "Someone else changed this at the same time."),
+        (413, "That upload is too large."),
+    ):
+        app.register_error_handler(code, _error_page(code, message))
+
+
+def _error_page(code: int, message: str):
+    def handler(_error):
+        return render_template("errors/error.html", code=code, message=message), code
+
+    return handler
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only a path on this site: one leading slash, no scheme, no host, no backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def client_address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
+def login_throttled(email: str) -> bool:
+    cfg = current_app.config
+    since = utcnow() - timedelta(seconds=cfg["LOGIN_THROTTLE_WINDOW_SECONDS"])
+    by_account, by_address = db.session.execute(
+        select(
+            func.count().filter(LoginAttempt.email == email),
+            func.count().filter(LoginAttempt.address == client_address()),
+        ).where(
+            LoginAttempt.at >= since,
+            or_(LoginAttempt.email == email, LoginAttempt.address == client_address()),
+        )
+    ).one()
+    return (
+        by_account >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or by_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
+
+
+def record_failed_login(email: str) -> None:
+    db.session.add(LoginAttempt(email=email, address=client_address()))
+    # Old failures only matter for the window; keep the table small.
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=1)))
+
+
+def clear_failed_logins(email: str) -> None:
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+
+
+def flash_form_errors(form) -> None:
+    if form.errors:
+        flash("Please correct the highlighted fields.", "error")
+
+
+_hasher = None
+
+
+def password_hasher():
+    """argon2id with the library's current recommended parameters."""
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()
+    return _hasher
+
+
+def hash_password(password: str) -> str:
+    return password_hasher().hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        password_hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if password_hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+# Verifying against this when the account does not exist keeps the time the same either way.
+_DUMMY_HASH = None
+
+
+def verify_unknown_user(password: str) -> None:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password("not-a-real-password")
+    try:
+        password_hasher().verify(_DUMMY_HASH, password)
+    except Exception:
+        pass

@@ -1,0 +1,119 @@
+"""Article text: normalising a body, splitting it into sentences with offsets, and cutting it
+into the segments the article view highlights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pysbd
+
+
+def normalize_body(text: str) -> str:
+    """One form for every body so offsets mean the same thing everywhere: Unix newlines, no BOM,
+    no trailing spaces on lines, no blank lines at either end."""
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(body: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence, without surrounding whitespace.
+    Paragraph breaks always end a sentence, whatever the segmenter thinks."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in body.split("\n"):
+        if paragraph.strip():
+            spans.extend((offset + s, offset + e) for s, e in _split_paragraph(paragraph))
+        offset += len(paragraph) + 1
+    return spans
+
+
+def _split_paragraph(text: str) -> list[tuple[int, int]]:
+    pieces = _segmenter().segment(text)
+    spans = []
+    cursor = 0
+    for piece in pieces:
+        found = text.find(piece, cursor)
+        if found < 0:  # the segmenter altered the text; fall back to searching its stripped form
+            found = text.find(piece.strip(), cursor)
+            if found < 0:
+                continue
+            piece = piece.strip()
+        start, end = found, found + len(piece)
+        cursor = end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans or [(len(text) - len(text.lstrip()), len(text.rstrip()))]
+
+
+@dataclass
+class Segment:
+    """A run of body text over which the set of covering claims and the sentence do not change."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int | None = None
+    claims: list = field(default_factory=list)  # covering claims, shortest span first
+
+    @property
+    def depth(self) -> int:
+        return len(self.claims)
+
+
+def highlight_segments(body: str, sentences, claims) -> list[Segment]:
+    """Cut the body at every sentence and claim boundary. Overlapping claims give segments
+    covered by several claims; the view tints them deeper and links the innermost one."""
+    cuts = {0, len(body)}
+    for item in (*sentences, *claims):
+        cuts.add(item.start)
+        cuts.add(item.end)
+    points = sorted(c for c in cuts if 0 <= c <= len(body))
+    sentence_list = list(sentences)
+    segments = []
+    s_index = 0
+    for start, end in zip(points, points[1:]):
+        while s_index < len(sentence_list) and sentence_list[s_index].end <= start:
+            s_index += 1
+        sentence = None
+        if s_index < len(sentence_list) and sentence_list[s_index].start <= start:
+            sentence = sentence_list[s_index].position
+        covering = sorted(
+            (c for c in claims if c.start <= start and end <= c.end),
+            key=lambda c: (c.end - c.start, c.id),
+        )
+        segments.append(Segment(start, end, body[start:end], sentence, covering))
+    return segments
+
+
+def render_body(segments: list[Segment], claim_url, claim_label) -> str:
+    """The article text as HTML whose visible characters are exactly the body, so the browser's
+    selection maps back to offsets by counting characters. Each claimed run links its innermost
+    claim and names every claim covering it."""
+    from markupsafe import Markup, escape
+
+    parts = []
+    for seg in segments:
+        text = escape(seg.text)
+        sentence = f' data-s="{seg.sentence}"' if seg.sentence is not None else ""
+        if not seg.claims:
+            parts.append(f'<span class="seg"{sentence}>{text}</span>')
+            continue
+        inner = seg.claims[0]
+        ids = " ".join(str(c.id) for c in seg.claims)
+        title = escape("; ".join(claim_label(c) for c in seg.claims))
+        parts.append(
+            f'<a class="seg hl hl-{inner.status.value} depth-{min(seg.depth, 3)}"{sentence} '
+            f'href="{escape(claim_url(inner))}" data-claims="{ids}" title="{title}">{text}</a>'
+        )
+    return Markup("".join(parts))

@@ -1,0 +1,35 @@
+"""Accounts: creating them and switching them off, shared by the admin pages and the CLI."""
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Role, User
+from .security import hash_password
+from .workflow import record
+
+
+class UserError(Exception):
+    pass
+
+
+def create_user(*, email: str, name: str, role: Role, password: str, by: User | None) -> User:
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise UserError(f"An account for {email} already exists.")
+    if len(password) < User.PASSWORD_MIN:
+        raise UserError(f"The password needs at least {User.PASSWORD_MIN} characters.")
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    record(by, "created", user, changes={"email": [None, email], "role": [None, role.value]})
+    db.session.flush()
+    return user
+
+
+def set_active(user: User, active: bool, *, by: User | None) -> None:
+    if user.active == active:
+        return
+    user.active = active
+    user.rotate_session_token()  # a deactivated account's open sessions end now
+    record(by, "reactivated" if active else "deactivated", user, changes={"active": [not active, active]})
+    db.session.flush()

@@ -1,0 +1,171 @@
+"""Claims: creating one from a span of an article, reading it with its history, editing, deleting."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..forms import ClaimEditForm, ClaimForm, ConfirmForm
+from ..models import Article, AuditEvent, Claim
+from ..workflow import StaleEdit, WorkflowError, create_claim, delete_claim, edit_claim
+from .articles import _attach_error, _load_article
+
+bp = Blueprint("claims", __name__)
+
+CONTEXT_CHARS = 280
+
+
+def _load_claim(claim_id: int) -> Claim:
+    claim = db.session.get(Claim, claim_id)
+    if claim is None:
+        abort(404)
+    return claim
+
+
+def span_context(article: Article, start: int, end: int) -> tuple[str, str, str]:
+    """The span with a little of the paragraph around it, for showing a claim in place."""
+    body = article.body
+    start, end = max(0, min(start, len(body))), max(0, min(end, len(body)))
+    before_from = body.rfind("\n", 0, max(0, start - CONTEXT_CHARS)) + 1 if start > CONTEXT_CHARS else 0
+    before_from = max(before_from, start - CONTEXT_CHARS)
+    after_to = min(len(body), end + CONTEXT_CHARS)
+    before = ("…" if before_from > 0 else "") + body[before_from:start]
+    after = body[end:after_to] + ("…" if after_to < len(body) else "")
+    return before, body[start:end], after
+
+
+@bp.route("/articles/<int:article_id>/claims/new", methods=["GET", "POST"])
+def new(article_id: int):
+    article = _load_article(article_id)
+    if not article.can_edit(current_user):
+        abort(403)
+    form = ClaimForm()
+    if request.method == "GET":  # the article page links here with the selected span or sentences
+        picked = request.args.getlist("sentence", type=int)
+        if picked or "start" not in request.args:
+            span = _span_of_sentences(article, picked)
+            if span is None:
+                return redirect(url_for("articles.show", article_id=article.id))
+            form.start.data, form.end.data = span
+        else:
+            form.start.data = request.args.get("start", type=int)
+            form.end.data = request.args.get("end", type=int)
+    elif form.validate():
+        try:
+            claim = create_claim(
+                article,
+                by=current_user,
+                start=form.start.data,
+                end=form.end.data,
+                wording=form.wording.data,
+                claimant=form.claimant.data,
+            )
+        except WorkflowError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Claim #{claim.id} created.", "success")
+            return redirect(url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}"))
+    preview = None
+    if isinstance(form.start.data, int) and isinstance(form.end.data, int):
+        if 0 <= form.start.data < form.end.data <= len(article.body):
+            preview = span_context(article, form.start.data, form.end.data)
+    if request.method == "GET" and preview and not form.wording.data:
+        form.wording.data = " ".join(preview[1].split())
+    status = 422 if request.method == "POST" else 200
+    return render_template("claims/new.html", form=form, article=article, preview=preview), status
+
+
+def _span_of_sentences(article: Article, positions: list[int]) -> tuple[int, int] | None:
+    """The span from the first to the last ticked sentence, which must be adjacent."""
+    by_position = {s.position: s for s in article.sentences}
+    picked = sorted(set(positions))
+    if not picked:
+        flash("Tick at least one sentence to create a claim from.", "warning")
+        return None
+    if any(p not in by_position for p in picked):
+        flash("That sentence is not in this article any more; reload the page.", "error")
+        return None
+    if picked != list(range(picked[0], picked[-1] + 1)):
+        flash("Tick sentences that follow each other; one claim covers one continuous passage.", "warning")
+        return None
+    return by_position[picked[0]].start, by_position[picked[-1]].end
+
+
+@bp.get("/claims/<int:claim_id>")
+def show(claim_id: int):
+    claim = db.session.scalar(
+        select(Claim).where(Claim.id == claim_id).options(selectinload(Claim.article), selectinload(Claim.created_by))
+    )
+    if claim is None:
+        abort(404)
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "claim", AuditEvent.entity_id == claim.id)
+        .order_by(AuditEvent.id)
+        .options(selectinload(AuditEvent.actor))
+    ).all()
+    return render_template(
+        "claims/show.html",
+        claim=claim,
+        article=claim.article,
+        context=span_context(claim.article, claim.start, claim.end),
+        history=history,
+        can_edit=claim.can_edit(current_user),
+        can_delete=claim.can_delete(current_user),
+    )
+
+
+@bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
+def edit(claim_id: int):
+    claim = _load_claim(claim_id)
+    if not claim.can_edit(current_user):
+        abort(403)
+    form = ClaimEditForm(obj=claim)
+    if request.method == "GET":
+        form.version.data = claim.version
+    elif form.validate():
+        try:
+            edit_claim(
+                claim,
+                by=current_user,
+                wording=form.wording.data,
+                claimant=form.claimant.data,
+                expected_version=form.expected_version,
+            )
+        except StaleEdit as error:
+            db.session.rollback()
+            db.session.refresh(claim)
+            flash(error.message, "error")
+            form.version.data = claim.version
+            return render_template("claims/edit.html", form=form, claim=claim, stale=claim), 409
+        except WorkflowError as error:
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Claim saved.", "success")
+            return redirect(url_for("claims.show", claim_id=claim.id))
+    return render_template("claims/edit.html", form=form, claim=claim), 422 if form.errors else 200
+
+
+@bp.route("/claims/<int:claim_id>/delete", methods=["GET", "POST"])
+def delete(claim_id: int):
+    claim = _load_claim(claim_id)
+    if not claim.can_delete(current_user):
+        abort(403)
+    form = ConfirmForm()
+    if request.method == "GET":
+        form.version.data = claim.version
+    elif form.validate_on_submit():
+        article_id = claim.article_id
+        try:
+            delete_claim(claim, by=current_user, expected_version=form.expected_version)
+        except StaleEdit as error:
+            flash(error.message, "error")
+            return redirect(url_for("claims.show", claim_id=claim.id))
+        db.session.commit()
+        flash(f"Claim #{claim_id} deleted. The deletion is recorded in the article's history.", "success")
+        return redirect(url_for("articles.show", article_id=article_id))
+    return render_template("claims/delete.html", form=form, claim=claim), 422 if form.errors else 200

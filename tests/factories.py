@@ -1,0 +1,91 @@
+"""Builders for test data. Each opens its own app context, commits, and returns ids, so a test
+never holds objects from a session that a request has since changed."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlalchemy import select
+
+from factcheck import workflow
+from factcheck.extensions import db
+from factcheck.models import Role, User
+from factcheck.security import hash_password
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose; do it once
+_numbers = itertools.count(1)
+
+BODY = (
+    "The council approved a budget of 412 million dollars on Wednesday. "
+    "The mayor said it was the largest investment in the city's history.\n\n"
+    "Bus spending rises by 18 percent. Critics said property taxes would rise again."
+)
+
+
+def make_user(app, role: str = "editor", email: str | None = None, active: bool = True) -> int:
+    with app.app_context():
+        n = next(_numbers)
+        user = User(
+            email=email or f"{role}{n}@desk.example.org",
+            name=f"{role.capitalize()} {n}",
+            role=Role(role),
+            password_hash=_PASSWORD_HASH,
+            active=active,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def sign_in(client, app, user_id: int) -> None:
+    """Sign in through the real login form."""
+    with app.app_context():
+        email = db.session.get(User, user_id).email
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.data[:500]
+
+
+def make_article(app, by: int, body: str = BODY, title: str = "Council budget", **fields) -> int:
+    with app.app_context():
+        article = workflow.create_article(
+            by=db.session.get(User, by),
+            body=body,
+            title=title,
+            outlet=fields.get("outlet", "The Test Courier"),
+            url=fields.get("url", "https://courier.example.org/budget"),
+            published_on=fields.get("published_on", date(2026, 1, 5)),
+        )
+        db.session.commit()
+        return article.id
+
+
+def make_claim(app, article_id: int, by: int, quote: str | None = None, start=None, end=None, **fields) -> int:
+    from factcheck.models import Article
+
+    with app.app_context():
+        article = db.session.get(Article, article_id)
+        if quote is not None:
+            start = article.body.index(quote)
+            end = start + len(quote)
+        claim = workflow.create_claim(article, by=db.session.get(User, by), start=start, end=end, **fields)
+        db.session.commit()
+        return claim.id
+
+
+def get(app, model, id_):
+    """A fresh, detached copy of a row, for asserting on after requests."""
+    with app.app_context():
+        obj = db.session.get(model, id_)
+        if obj is not None:
+            db.session.expunge(obj)
+        return obj
+
+
+def scalars(app, statement):
+    with app.app_context():
+        return list(db.session.scalars(statement))
+
+
+__all__ = ["PASSWORD", "make_user", "sign_in", "make_article", "make_claim", "get", "scalars", "select"]
