@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from .extensions import db
 from .models import Role
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--name", default=None, help="Display name; defaults to the part of the email before @.")
 @click.option("--password", default=None, help="Prompted for (hidden, twice) when omitted.")
+@with_appcontext
 def create_user_command(email: str, role: str, name: str | None, password: str | None) -> None:
     """Create an account (there is no public sign-up)."""
     if password is None:
@@ -33,6 +35,7 @@ def create_user_command(email: str, role: str, name: str | None, password: str |
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Fill an empty database with a demo newsroom. Running it again changes nothing."""
     from .demo import DEMO_USERS, seed_demo

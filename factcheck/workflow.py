@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Article, AuditEvent, Claim, ClaimStatus, Sentence, User
+from .models import Article, AuditEvent, Claim, ClaimStatus, Sentence, User, utcnow
 from .text import normalize_body, split_sentences
 
 
@@ -135,6 +135,7 @@ def unlock_article(article: Article, *, by: User, expected_version: int | None =
     for claim in claims:
         delete_claim(claim, by=by, note="Removed to unlock the article text")
     db.session.expire(article, ["claims"])
+    article.updated_at = utcnow()  # a change to the article: its version moves on
     record(by, "unlocked", article, changes={"claims_removed": [len(claims), 0]})
     db.session.flush()
     return len(claims)

@@ -1,0 +1,147 @@
+import io
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from factcheck.models import Article, AuditEvent, Claim, Sentence
+
+from . import factories
+
+GOOD = {
+    "title": "Council budget passes",
+    "outlet": "The Test Courier",
+    "url": "https://courier.example.org/budget",
+    "published_on": "2026-01-05",
+    "body": "The council approved the budget. Taxes rise by 5 percent.\n\nThe mayor was pleased.",
+}
+
+
+def test_editor_pastes_an_article_and_it_is_split_into_sentences(app, client_as):
+    response = client_as("editor").post("/articles/new", data=GOOD)
+    assert response.status_code == 302
+    article = factories.scalars(app, select(Article))[0]
+    sentences = factories.scalars(app, select(Sentence).order_by(Sentence.position))
+    assert [article.body[s.start : s.end] for s in sentences] == [
+        "The council approved the budget.",
+        "Taxes rise by 5 percent.",
+        "The mayor was pleased.",
+    ]
+    assert article.published_on == date(2026, 1, 5)
+    history = factories.scalars(app, select(AuditEvent).where(AuditEvent.entity == "article"))
+    assert [e.action for e in history] == ["created"]
+
+
+def test_upload_of_a_utf8_text_file_becomes_the_body(app, client_as):
+    text = "Le conseil a voté le budget. Les impôts augmentent de 5 %.".encode("utf-8")
+    data = {**GOOD, "body": "", "upload": (io.BytesIO(b"\xef\xbb\xbf" + text), "article.txt")}
+    response = client_as("editor").post("/articles/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert factories.scalars(app, select(Article.body)) == [text.decode("utf-8")]
+
+
+def _post_bad(client, **changes):
+    data = {**GOOD, **changes}
+    if "upload" in changes:  # a new file object per request: the client closes it
+        content, name = changes["upload"]
+        data["upload"] = (io.BytesIO(content), name)
+    content_type = "multipart/form-data" if "upload" in changes else None
+    kwargs = {"content_type": content_type} if content_type else {}
+    return client.post("/articles/new", data=data, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"body": ""}, "The article text is empty."),
+        ({"body": "   \n\t  \n"}, "The article text is empty."),
+        ({"body": "x" * 200_001}, "the limit is 200,000"),
+        ({"url": "javascript:alert(1)"}, "Only http:// and https:// addresses"),
+        ({"url": "ftp://files.example.org/a"}, "Only http:// and https:// addresses"),
+        ({"url": "https://user:secret@example.org/a"}, "user name or password"),
+        ({"url": "https:///no-host"}, "needs a host name"),
+        ({"published_on": (date.today() + timedelta(days=3)).isoformat()}, "cannot be in the future"),
+        ({"published_on": "2026-13-45"}, "Not a valid date value"),
+        ({"title": ""}, "This field is required"),
+        ({"upload": ("café".encode("latin-1"), "a.txt")}, "not UTF-8 text"),
+        ({"upload": (b"\x89PNG\r\n\x1a\n\x00\x00", "a.txt")}, "binary file"),
+        ({"upload": (b"text", "a.pdf")}, "Upload a .txt or .md file"),
+    ],
+)
+def test_bad_input_gets_a_message_and_keeps_what_was_typed(app, client_as, changes, message):
+    response = _post_bad(client_as("editor"), **changes)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert 'class="error"' in page
+    if "title" not in changes:
+        assert 'value="Council budget passes"' in page  # the typed headline is still there
+    if "body" not in changes and "upload" not in changes:
+        assert "Taxes rise by 5 percent." in page
+    assert factories.scalars(app, select(Article)) == []
+
+
+def test_article_page_highlights_claims_and_lists_them_in_order(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    second = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    first = factories.make_claim(app, article, users["editor"], quote="approved a budget of 412 million dollars")
+    overlap = factories.make_claim(app, article, users["editor"], quote="a budget of 412 million dollars on Wednesday")
+    page = client_as("viewer").get(f"/articles/{article}").get_data(as_text=True)
+    for claim_id in (first, second, overlap):
+        assert f'href="/claims/{claim_id}"' in page
+    assert "depth-2" in page  # the overlap is tinted deeper
+    rail = page.split('class="claim-list"')[1]
+    assert rail.index(f"/claims/{first}") < rail.index(f"/claims/{overlap}") < rail.index(f"/claims/{second}")
+
+
+def test_body_is_locked_once_claims_exist(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    client = client_as("editor")
+    form = client.get(f"/articles/{article}/edit").get_data(as_text=True)
+    assert "The text is locked" in form and 'name="body"' not in form
+    response = client.post(
+        f"/articles/{article}/edit", data={**GOOD, "body": "Entirely new text.", "version": "1"}
+    )
+    assert response.status_code == 302
+    saved = factories.get(app, Article, article)
+    assert saved.title == GOOD["title"]  # details change
+    assert saved.body == factories.BODY  # text does not
+
+
+def test_unlocking_removes_claims_after_confirmation(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    claim = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    client = client_as("editor")
+    refused = client.post(f"/articles/{article}/unlock", data={"version": "1"})
+    assert refused.status_code == 422 and "Tick the box to confirm" in refused.get_data(as_text=True)
+    assert factories.get(app, Claim, claim) is not None
+    assert client.post(f"/articles/{article}/unlock", data={"confirm": "y", "version": "1"}).status_code == 302
+    assert factories.get(app, Claim, claim) is None
+    response = client.post(f"/articles/{article}/edit", data={**GOOD, "version": "2"})
+    assert response.status_code == 302
+    assert factories.get(app, Article, article).body == normalize(GOOD["body"])
+    actions = factories.scalars(app, select(AuditEvent.action).order_by(AuditEvent.id))
+    assert actions[-3:] == ["deleted", "unlocked", "edited"]
+
+
+def normalize(text):
+    from factcheck.text import normalize_body
+
+    return normalize_body(text)
+
+
+def test_two_editors_saving_the_same_article_do_not_overwrite_each_other(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    alice, bob = client_as("editor"), client_as("admin")
+    assert alice.post(f"/articles/{article}/edit", data={**GOOD, "title": "Alice's headline", "version": "1"}).status_code == 302
+    stale = bob.post(f"/articles/{article}/edit", data={**GOOD, "title": "Bob's headline", "version": "1"})
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "Alice&#39;s headline" in page  # what the other person saved is shown
+    assert 'value="Bob&#39;s headline"' in page  # and Bob's typing is kept
+    assert factories.get(app, Article, article).title == "Alice's headline"
+
+
+def test_unknown_article_is_404(client_as):
+    assert client_as("viewer").get("/articles/999").status_code == 404
