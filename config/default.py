@@ -18,7 +18,7 @@ PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit; the session bounds it
 
 # Uploads and pasted bodies; the form shows these limits.
-MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # far above the 200,000-character body limit, so the form explains
 
 LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
 LOGIN_MAX_FAILURES_PER_ADDRESS = 20

@@ -71,11 +71,13 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     @property
-    def expected_version(self) -> int | None:
+    def expected_version(self) -> int:
+        """The version the form was loaded at. A form without one counts as stale, so it can
+        never overwrite someone else's change unseen."""
         try:
             return int(self.version.data)
         except (TypeError, ValueError):
-            return None
+            return -1
 
 
 class LoginForm(FlaskForm):

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
 from .models import Article, AuditEvent, Claim, ClaimStatus, Sentence, User, utcnow
@@ -76,6 +78,15 @@ def _check_version(obj: Article | Claim, expected_version: int | None) -> None:
         raise StaleEdit(obj)
 
 
+def _flush(obj: Article | Claim) -> None:
+    """Flush, turning a concurrent save of the same row (caught by its version column) into
+    StaleEdit, so the view shows the other person's version instead of an error page."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleEdit(obj) from None
+
+
 def _diff(obj, values: dict[str, Any]) -> dict[str, list]:
     """Set the values that differ and return {field: [before, after]} for them."""
     changed = {}
@@ -122,7 +133,7 @@ def edit_article(
         db.session.flush()
         _store_sentences(article)
     if changes:
-        db.session.flush()
+        _flush(article)
         record(by, "edited", article, changes=changes)
         db.session.flush()
     return article
@@ -186,7 +197,10 @@ def create_claim(
         created_by=by,
     )
     db.session.add(claim)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # someone claimed the same span a moment ago
+        raise WorkflowError("This exact span was just claimed by someone else.", field="start") from None
     record(
         by,
         "created",
@@ -229,7 +243,7 @@ def edit_claim(
         raise WorkflowError("The claim needs a checkable wording.", field="wording")
     changes = _diff(claim, {"wording": wording, "claimant": (claimant or "").strip() or None})
     if changes:
-        db.session.flush()
+        _flush(claim)
         record(by, "edited", claim, changes=changes)
         db.session.flush()
     return claim
@@ -253,4 +267,4 @@ def delete_claim(
         note=note,
     )
     db.session.delete(claim)
-    db.session.flush()
+    _flush(claim)

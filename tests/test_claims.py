@@ -122,3 +122,31 @@ def test_deleting_a_claim_needs_confirmation_and_is_recorded(app, client_as, art
 
 def test_unknown_claim_is_404(client_as):
     assert client_as("viewer").get("/claims/12345").status_code == 404
+
+
+def test_article_page_keeps_the_history_of_deleted_claims(app, client_as, article, users):
+    claim = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    client = client_as("editor")
+    client.post(f"/claims/{claim}/delete", data={"confirm": "y", "version": "1"})
+    page = client_as("viewer").get(f"/articles/{article}").get_data(as_text=True)
+    history = page.split('class="card article-history"')[1]
+    words = " ".join(re.sub(r"<[^>]+>", " ", history).split())
+    assert f"deleted claim #{claim}" in words
+    assert "<del>Bus spending rises by 18 percent.</del>" in history
+
+
+def test_delete_of_a_claim_changed_meanwhile_is_refused(app, client_as, article, users):
+    claim = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    client = client_as("editor")
+    client.post(f"/claims/{claim}/edit", data={"wording": "Changed meanwhile", "version": "1"})
+    response = client.post(f"/claims/{claim}/delete", data={"confirm": "y", "version": "1"})
+    assert response.status_code == 302
+    assert factories.get(app, Claim, claim).wording == "Changed meanwhile"
+    assert "it was not deleted" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_form_without_its_version_cannot_overwrite(app, client_as, article, users):
+    claim = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    response = client_as("editor").post(f"/claims/{claim}/edit", data={"wording": "No version sent"})
+    assert response.status_code == 409
+    assert factories.get(app, Claim, claim).wording == "Bus spending rises by 18 percent."

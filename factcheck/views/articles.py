@@ -9,13 +9,14 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..forms import ArticleForm, ConfirmForm
-from ..models import Article, Claim, ClaimStatus
+from ..models import Article, AuditEvent, Claim, ClaimStatus
 from ..text import highlight_segments, render_body
 from ..workflow import StaleEdit, WorkflowError, create_article, edit_article, unlock_article
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 PAGE_SIZE = 50
+HISTORY_SHOWN = 100
 
 
 def status_counts_by_article(article_ids: list[int]) -> dict[int, dict[ClaimStatus, int]]:
@@ -110,8 +111,17 @@ def show(article_id: int):
     counts = defaultdict(int)
     for claim in claims:
         counts[claim.status] += 1
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.article_id == article.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(HISTORY_SHOWN + 1)
+        .options(selectinload(AuditEvent.actor))
+    ).all()
     return render_template(
         "articles/show.html",
+        history=history[:HISTORY_SHOWN],
+        history_more=len(history) > HISTORY_SHOWN,
         article=article,
         claims=claims,
         numbers=numbers,
@@ -125,7 +135,7 @@ def show(article_id: int):
 def edit(article_id: int):
     article = _load_article(article_id)
     _require_editor(article)
-    form = ArticleForm(obj=article)
+    form = ArticleForm(obj=article if request.method == "GET" else None)  # see claims.edit
     if request.method == "GET":
         form.version.data = article.version
     else:
@@ -167,8 +177,9 @@ def unlock(article_id: int):
     elif form.validate_on_submit():
         try:
             removed = unlock_article(article, by=current_user, expected_version=form.expected_version)
-        except StaleEdit as error:
-            flash(error.message, "error")
+        except StaleEdit:
+            db.session.rollback()
+            flash("Someone changed this article while you were confirming. Look again before unlocking.", "error")
             return redirect(url_for("articles.show", article_id=article.id))
         db.session.commit()
         flash(f"Text unlocked; {removed} claims removed (recorded in the history).", "success")

@@ -24,14 +24,20 @@ def _load_claim(claim_id: int) -> Claim:
 
 
 def span_context(article: Article, start: int, end: int) -> tuple[str, str, str]:
-    """The span with a little of the paragraph around it, for showing a claim in place."""
+    """The span with the rest of its paragraph around it (cut at a word when the paragraph is
+    long), for showing a claim in place."""
     body = article.body
     start, end = max(0, min(start, len(body))), max(0, min(end, len(body)))
-    before_from = body.rfind("\n", 0, max(0, start - CONTEXT_CHARS)) + 1 if start > CONTEXT_CHARS else 0
-    before_from = max(before_from, start - CONTEXT_CHARS)
-    after_to = min(len(body), end + CONTEXT_CHARS)
-    before = ("…" if before_from > 0 else "") + body[before_from:start]
-    after = body[end:after_to] + ("…" if after_to < len(body) else "")
+    before_from = body.rfind("\n", 0, start) + 1
+    if start - before_from > CONTEXT_CHARS:
+        before_from = body.find(" ", start - CONTEXT_CHARS, start) + 1 or start - CONTEXT_CHARS
+    after_to = body.find("\n", end)
+    after_to = len(body) if after_to < 0 else after_to
+    if after_to - end > CONTEXT_CHARS:
+        after_to = body.rfind(" ", end, end + CONTEXT_CHARS)
+        after_to = end + CONTEXT_CHARS if after_to < 0 else after_to
+    before = ("…" if before_from > 0 and body[before_from - 1] != "\n" else "") + body[before_from:start]
+    after = body[end:after_to] + ("…" if after_to < len(body) and body[after_to] != "\n" else "")
     return before, body[start:end], after
 
 
@@ -123,7 +129,9 @@ def edit(claim_id: int):
     claim = _load_claim(claim_id)
     if not claim.can_edit(current_user):
         abort(403)
-    form = ClaimEditForm(obj=claim)
+    # On POST only what was sent counts: a field missing from the request must not be filled in
+    # from the database (a missing version would otherwise pass as current).
+    form = ClaimEditForm(obj=claim if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = claim.version
     elif form.validate():
@@ -162,9 +170,10 @@ def delete(claim_id: int):
         article_id = claim.article_id
         try:
             delete_claim(claim, by=current_user, expected_version=form.expected_version)
-        except StaleEdit as error:
-            flash(error.message, "error")
-            return redirect(url_for("claims.show", claim_id=claim.id))
+        except StaleEdit:
+            db.session.rollback()
+            flash("Someone changed this claim while you were confirming; it was not deleted. Look again.", "error")
+            return redirect(url_for("articles.show", article_id=article_id))
         db.session.commit()
         flash(f"Claim #{claim_id} deleted. The deletion is recorded in the article's history.", "success")
         return redirect(url_for("articles.show", article_id=article_id))
