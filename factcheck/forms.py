@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 
 from .models import Article, Claim, Role, User
 from .templating import today_in_newsroom
+from .workflow import WorkflowError, check_body
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -81,8 +82,16 @@ class VersionedForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=User.EMAIL_MAX)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=User.PASSWORD_MAX)])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Enter your email address."), Length(max=User.EMAIL_MAX)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=User.PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
     next = HiddenField()
 
 
@@ -91,34 +100,47 @@ class LogoutForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
     new_password = PasswordField(
         "New password",
-        validators=[DataRequired(), password_length()],
+        validators=[DataRequired("Choose a new password."), password_length()],
         description=f"At least {User.PASSWORD_MIN} characters.",
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Repeat new password",
-        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+        validators=[DataRequired("Repeat the new password."), EqualTo("new_password", message="The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class UserForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=User.EMAIL_MAX), email_address])
-    name = StringField("Name", validators=[DataRequired(), Length(max=User.NAME_MAX)])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Enter their email address."), Length(max=User.EMAIL_MAX), email_address],
+        render_kw={"autocomplete": "off"},
+    )
+    name = StringField("Name", validators=[DataRequired("Enter their name."), Length(max=User.NAME_MAX)])
     role = SelectField("Role", choices={r.value: r.value.capitalize() for r in Role})
     password = PasswordField(
         "Initial password",
-        validators=[DataRequired(), password_length()],
+        validators=[DataRequired("Choose a first password for them."), password_length()],
         description="Share it with the person; they can change it after signing in.",
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class ArticleForm(VersionedForm):
-    title = StringField("Headline", validators=[DataRequired(), Length(max=Article.TITLE_MAX)])
+    title = StringField(
+        "Headline", validators=[DataRequired("Give the article's headline."), Length(max=Article.TITLE_MAX)]
+    )
     outlet = StringField(
         "Outlet",
-        validators=[DataRequired(), Length(max=Article.OUTLET_MAX)],
+        validators=[DataRequired("Say where it was published."), Length(max=Article.OUTLET_MAX)],
         description="Where it was published, e.g. The Riverside Courier.",
     )
     url = StringField(
@@ -133,40 +155,53 @@ class ArticleForm(VersionedForm):
     )
     body = TextAreaField(
         "Article text",
-        description=f"Paste the text, one paragraph per line, up to {Article.BODY_MAX:,} characters.",
+        description=f"Paste the article as published, with an empty line between paragraphs "
+        f"(up to {Article.BODY_MAX:,} characters).",
     )
     upload = FileField(
         "…or upload a text file",
         description="A UTF-8 .txt or .md file; it replaces the pasted text.",
     )
 
-    def process_upload(self) -> bool:
-        """Read an uploaded file into the body field, so it stays in the form if anything else
-        is wrong. Returns False (with a message on the field) when the file is unusable."""
+    upload_error: str | None = None
+
+    def read_upload(self) -> None:
+        """Put an uploaded file's text into the body field before validation, so the text stays
+        in the form if anything else is wrong; an unusable file leaves a message for the field."""
         storage = self.upload.data
         if not storage or not getattr(storage, "filename", ""):
-            return True
-        name = storage.filename.lower()
-        if not name.endswith((".txt", ".md", ".markdown")):
-            self.upload.errors = ["Upload a .txt or .md file."]
-            return False
+            return
+        if not storage.filename.lower().endswith((".txt", ".md", ".markdown")):
+            self.upload_error = "Upload a .txt or .md file."
+            return
         raw = storage.read(Article.BODY_MAX * 4 + 1)
         if len(raw) > Article.BODY_MAX * 4:
-            self.upload.errors = [f"The file is too large; the limit is {Article.BODY_MAX:,} characters."]
-            return False
-        if b"\x00" in raw:
-            self.upload.errors = ["This looks like a binary file, not text. Save it as plain text (UTF-8)."]
-            return False
+            self.upload_error = f"The file is too large; the limit is {Article.BODY_MAX:,} characters."
+        elif b"\x00" in raw:
+            self.upload_error = "This looks like a binary file, not text. Save it as plain text (UTF-8)."
+        else:
+            try:
+                self.body.data = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.upload_error = (
+                    "This file is not in UTF-8, the encoding factcheck reads. In your editor choose "
+                    "Save as… and the UTF-8 encoding, then upload it again."
+                )
+
+    def validate_body(self, field) -> None:
+        if self.upload_error:
+            return  # the message beside the upload says what to do
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            self.upload.errors = [
-                f"The file is not UTF-8 text (unreadable byte at position {error.start}). "
-                "Save it as UTF-8 and upload it again."
-            ]
+            check_body(field.data)
+        except WorkflowError as error:
+            raise ValidationError(error.message)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.upload_error:
+            self.upload.errors.append(self.upload_error)
             return False
-        self.body.data = text
-        return True
+        return valid
 
 
 class ClaimForm(FlaskForm):
@@ -175,7 +210,7 @@ class ClaimForm(FlaskForm):
     wording = TextAreaField(
         "Checkable wording",
         validators=[Optional(), Length(max=Claim.WORDING_MAX)],
-        description="How the claim will be checked and published. Leave empty to use the quoted text.",
+        description="Starts as the quoted text; rewrite it as a statement that can be checked on its own.",
     )
     claimant = StringField(
         "Claimant",
@@ -186,7 +221,8 @@ class ClaimForm(FlaskForm):
 
 class ClaimEditForm(VersionedForm):
     wording = TextAreaField(
-        "Checkable wording", validators=[DataRequired(), Length(max=Claim.WORDING_MAX)]
+        "Checkable wording",
+        validators=[DataRequired("The claim needs a checkable wording."), Length(max=Claim.WORDING_MAX)],
     )
     claimant = StringField("Claimant", validators=[Optional(), Length(max=Claim.CLAIMANT_MAX)])
 

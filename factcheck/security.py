@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
             return None
         if current_user.is_authenticated:
             return None
-        if request.method in ("GET", "HEAD") and request.endpoint is not None:
+        if request.method in ("GET", "HEAD"):  # unknown addresses too: nothing is revealed before sign-in
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return render_template("errors/error.html", code=401, message="Please sign in."), 401
 

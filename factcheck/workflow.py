@@ -104,7 +104,7 @@ ARTICLE_FIELDS = ("title", "outlet", "url", "published_on")
 
 
 def create_article(*, by: User, body: str, **fields: Any) -> Article:
-    body = _checked_body(body)
+    body = check_body(body)
     article = Article(body=body, created_by=by, **{k: fields.get(k) for k in ARTICLE_FIELDS})
     db.session.add(article)
     _store_sentences(article)
@@ -118,7 +118,7 @@ def edit_article(
     article: Article, *, by: User, body: str, expected_version: int | None = None, **fields: Any
 ) -> Article:
     _check_version(article, expected_version)
-    body = _checked_body(body)
+    body = check_body(body)
     if body != article.body and article.is_body_locked:
         raise WorkflowError(
             "The text is locked because claims point into it. Unlock it (which removes its "
@@ -152,7 +152,8 @@ def unlock_article(article: Article, *, by: User, expected_version: int | None =
     return len(claims)
 
 
-def _checked_body(body: str) -> str:
+def check_body(body: str | None) -> str:
+    """The normalised body, or WorkflowError saying why it cannot be an article's text."""
     body = normalize_body(body or "")
     if not body.strip():
         raise WorkflowError("The article text is empty.", field="body")
@@ -183,7 +184,7 @@ def create_claim(
     wording: str | None = None,
     claimant: str | None = None,
 ) -> Claim:
-    _check_span(article, start, end)
+    start, end = check_span(article, start, end)
     quote = article.body[start:end]
     wording = (wording or "").strip() or " ".join(quote.split())
     claim = Claim(
@@ -212,21 +213,27 @@ def create_claim(
     return claim
 
 
-def _check_span(article: Article, start: int | None, end: int | None) -> None:
-    body_length = len(article.body)
-    if start is None or start < 0 or start > body_length:
-        raise WorkflowError(f"The start must be between 0 and {body_length}.", field="start")
-    if end is None or end > body_length:
-        raise WorkflowError(f"The end must be at most {body_length}.", field="end")
+def check_span(article: Article, start: int | None, end: int | None) -> tuple[int, int]:
+    """The span without surrounding whitespace, or WorkflowError saying what is wrong with it."""
+    body = article.body
+    if start is None or not 0 <= start < len(body):
+        raise WorkflowError(f"The start must be between 0 and {len(body) - 1}.", field="start")
+    if end is None or end > len(body):
+        raise WorkflowError(f"The end must be at most {len(body)}, the length of the text.", field="end")
     if end <= start:
         raise WorkflowError("The span is empty: the end must come after the start.", field="end")
-    if not article.body[start:end].strip():
-        raise WorkflowError("The span holds only whitespace.", field="end")
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if not any(ch.isalnum() for ch in body[start:end]):
+        raise WorkflowError("The span holds no words; select the text of the claim.", field="end")
     duplicate = db.session.scalar(
         select(Claim.id).where(Claim.article_id == article.id, Claim.start == start, Claim.end == end)
     )
     if duplicate is not None:
         raise WorkflowError(f"This exact span is already claim #{duplicate}.", field="start")
+    return start, end
 
 
 def edit_claim(

@@ -62,8 +62,8 @@ def _post_bad(client, **changes):
         ({"url": "https:///no-host"}, "needs a host name"),
         ({"published_on": (date.today() + timedelta(days=3)).isoformat()}, "cannot be in the future"),
         ({"published_on": "2026-13-45"}, "Not a valid date value"),
-        ({"title": ""}, "This field is required"),
-        ({"upload": ("café".encode("latin-1"), "a.txt")}, "not UTF-8 text"),
+        ({"title": ""}, "Give the article&#39;s headline."),
+        ({"upload": ("café".encode("latin-1"), "a.txt")}, "not in UTF-8"),
         ({"upload": (b"\x89PNG\r\n\x1a\n\x00\x00", "a.txt")}, "binary file"),
         ({"upload": (b"text", "a.pdf")}, "Upload a .txt or .md file"),
     ],
@@ -79,6 +79,14 @@ def test_bad_input_gets_a_message_and_keeps_what_was_typed(app, client_as, chang
     if "body" not in changes and "upload" not in changes:
         assert "Taxes rise by 5 percent." in page
     assert factories.scalars(app, select(Article)) == []
+
+
+def test_an_empty_form_gets_every_message_at_once(client_as):
+    response = client_as("editor").post("/articles/new", data={"title": "", "outlet": "", "body": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("Give the article&#39;s headline.", "Say where it was published.", "The article text is empty."):
+        assert message in page
 
 
 def test_article_page_highlights_claims_and_lists_them_in_order(app, users, client_as):
@@ -145,3 +153,9 @@ def test_two_editors_saving_the_same_article_do_not_overwrite_each_other(app, us
 
 def test_unknown_article_is_404(client_as):
     assert client_as("viewer").get("/articles/999").status_code == 404
+
+
+def test_unlock_page_of_an_unlocked_article_sends_to_edit(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    response = client_as("editor").get(f"/articles/{article}/unlock")
+    assert response.status_code == 302 and response.headers["Location"] == f"/articles/{article}/edit"

@@ -150,3 +150,29 @@ def test_a_form_without_its_version_cannot_overwrite(app, client_as, article, us
     response = client_as("editor").post(f"/claims/{claim}/edit", data={"wording": "No version sent"})
     assert response.status_code == 409
     assert factories.get(app, Claim, claim).wording == "Bus spending rises by 18 percent."
+
+
+def test_span_is_trimmed_and_must_hold_words(app, client_as, article):
+    body = factories.BODY
+    client = client_as("editor")
+    gap = body.index(".\n\n")
+    junk = client.post(f"/articles/{article}/claims/new", data={"start": gap, "end": gap + 3})
+    assert junk.status_code == 422 and "The span holds no words" in junk.get_data(as_text=True)
+    start = body.index("Bus spending")  # preceded by a paragraph break
+    client.post(f"/articles/{article}/claims/new", data={"start": start - 2, "end": start + 13})
+    [claim] = claims(app)
+    assert (claim.start, claim.end, claim.quote) == (start, start + 12, "Bus spending")
+
+
+def test_a_bad_span_in_the_link_is_explained_before_submitting(client_as, article):
+    page = client_as("editor").get(f"/articles/{article}/claims/new?start=5&end=5").get_data(as_text=True)
+    assert "The span is empty" in page
+    assert "No text selected yet" in page
+
+
+def test_picker_keeps_the_ticks_after_a_refusal(client_as, article):
+    client = client_as("editor")
+    response = client.get(f"/articles/{article}/claims/new?sentence=0&sentence=2")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'value="0"\s+checked', page) and re.search(r'value="2"\s+checked', page)
+    assert not re.search(r'value="1"\s+checked', page)

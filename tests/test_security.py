@@ -59,6 +59,11 @@ def test_anonymous_cannot_reach_any_page_but_sign_in(app):
         assert response.status_code == 302 and response.headers["Location"].startswith("/login"), url
 
 
+def test_anonymous_request_for_an_unknown_address_is_sent_to_sign_in(app):
+    response = app.test_client().get("/no/such/page")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
 def test_article_links_open_safely(app, users, client_as):
     article = factories.make_article(app, users["editor"])
     page = client_as("viewer").get(f"/articles/{article}").get_data(as_text=True)

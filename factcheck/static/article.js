@@ -22,6 +22,10 @@
     const text = body.textContent;
     while (start < end && /\s/.test(text[start])) start++;
     while (end > start && /\s/.test(text[end - 1])) end--;
+    // A drag that starts or ends inside a word takes the whole word.
+    const word = /[\p{L}\p{N}'’-]/u;
+    while (start > 0 && word.test(text[start - 1]) && word.test(text[start])) start--;
+    while (end < text.length && word.test(text[end]) && word.test(text[end - 1])) end++;
     if (end <= start) return null;
     return { start, end, rect: range.getBoundingClientRect() };
   }
@@ -34,7 +38,9 @@
     }
     button.dataset.start = span.start;
     button.dataset.end = span.end;
-    button.style.top = `${window.scrollY + span.rect.bottom + 8}px`;
+    // Above the selection, where it hides nothing being read (below on the first lines).
+    const above = span.rect.top > 56;
+    button.style.top = `${window.scrollY + (above ? span.rect.top - 44 : span.rect.bottom + 8)}px`;
     button.style.left = `${window.scrollX + Math.max(8, span.rect.left)}px`;
     button.hidden = false;
   }

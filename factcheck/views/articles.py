@@ -67,8 +67,8 @@ def new():
     _require_editor()
     form = ArticleForm()
     if form.is_submitted():
-        valid = form.validate()  # validate() resets errors, so read the upload after it
-        if form.process_upload() and valid:
+        form.read_upload()
+        if form.validate():
             try:
                 article = create_article(
                     by=current_user,
@@ -101,12 +101,11 @@ def show(article_id: int):
     if article is None:
         abort(404)
     claims = article.claims
-    numbers = {claim.id: index + 1 for index, claim in enumerate(claims)}
     segments = highlight_segments(article.body, article.sentences, claims)
     body_html = render_body(
         segments,
         claim_url=lambda c: url_for("claims.show", claim_id=c.id),
-        claim_label=lambda c: f"Claim {numbers[c.id]} · {c.status.label}",
+        claim_label=lambda c: f"Claim #{c.id} · {c.status.label}",
     )
     counts = defaultdict(int)
     for claim in claims:
@@ -124,7 +123,7 @@ def show(article_id: int):
         history_more=len(history) > HISTORY_SHOWN,
         article=article,
         claims=claims,
-        numbers=numbers,
+        picked=set(request.args.getlist("picked", type=int)),
         body_html=body_html,
         counts=counts,
         can_edit=article.can_edit(current_user),
@@ -139,13 +138,16 @@ def edit(article_id: int):
     if request.method == "GET":
         form.version.data = article.version
     else:
-        valid = form.validate()  # validate() resets errors, so read the upload after it
-        if form.process_upload() and valid:
+        if article.is_body_locked:
+            form.body.data = article.body  # the locked text is not in the form
+        else:
+            form.read_upload()
+        if form.validate():
             try:
                 edit_article(
                     article,
                     by=current_user,
-                    body=form.body.data if not article.is_body_locked else article.body,
+                    body=form.body.data,
                     expected_version=form.expected_version,
                     title=form.title.data.strip(),
                     outlet=form.outlet.data.strip(),
@@ -171,6 +173,9 @@ def edit(article_id: int):
 def unlock(article_id: int):
     article = _load_article(article_id)
     _require_editor(article)
+    if not article.is_body_locked:
+        flash("The text has no claims, so it is not locked: edit it here.", "info")
+        return redirect(url_for("articles.edit", article_id=article.id))
     form = ConfirmForm()
     if request.method == "GET":
         form.version.data = article.version
@@ -182,7 +187,8 @@ def unlock(article_id: int):
             flash("Someone changed this article while you were confirming. Look again before unlocking.", "error")
             return redirect(url_for("articles.show", article_id=article.id))
         db.session.commit()
-        flash(f"Text unlocked; {removed} claims removed (recorded in the history).", "success")
+        claims = "1 claim" if removed == 1 else f"{removed} claims"
+        flash(f"Text unlocked; {claims} removed (each removal is in the history).", "success")
         return redirect(url_for("articles.edit", article_id=article.id))
     return render_template("articles/unlock.html", form=form, article=article), 422 if form.errors else 200
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..forms import ClaimEditForm, ClaimForm, ConfirmForm
 from ..models import Article, AuditEvent, Claim
-from ..workflow import StaleEdit, WorkflowError, create_claim, delete_claim, edit_claim
+from ..workflow import StaleEdit, WorkflowError, check_span, create_claim, delete_claim, edit_claim
 from .articles import _attach_error, _load_article
 
 bp = Blueprint("claims", __name__)
@@ -51,12 +51,18 @@ def new(article_id: int):
         picked = request.args.getlist("sentence", type=int)
         if picked or "start" not in request.args:
             span = _span_of_sentences(article, picked)
-            if span is None:
-                return redirect(url_for("articles.show", article_id=article.id))
+            if span is None:  # back to the picker, with the ticks as they were
+                return redirect(
+                    url_for("articles.show", article_id=article.id, picked=picked or None, _anchor="sentence-picker")
+                )
             form.start.data, form.end.data = span
         else:
             form.start.data = request.args.get("start", type=int)
             form.end.data = request.args.get("end", type=int)
+        try:
+            form.start.data, form.end.data = check_span(article, form.start.data, form.end.data)
+        except WorkflowError as error:
+            _attach_error(form, error)
     elif form.validate():
         try:
             claim = create_claim(
@@ -78,9 +84,10 @@ def new(article_id: int):
     if isinstance(form.start.data, int) and isinstance(form.end.data, int):
         if 0 <= form.start.data < form.end.data <= len(article.body):
             preview = span_context(article, form.start.data, form.end.data)
-    if request.method == "GET" and preview and not form.wording.data:
+    if request.method == "GET" and preview and not form.errors and not form.wording.data:
         form.wording.data = " ".join(preview[1].split())
     status = 422 if request.method == "POST" else 200
+    form.span_open = bool(form.start.errors or form.end.errors)
     return render_template("claims/new.html", form=form, article=article, preview=preview), status
 
 
