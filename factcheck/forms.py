@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from .links import web_address_problem
 from .models import Article, Claim, Role, User
 from .templating import today_in_newsroom
 from .workflow import WorkflowError, check_body
@@ -34,25 +34,10 @@ def email_address(_form, field) -> None:
 
 
 def web_address(_form, field) -> None:
-    """An http(s) address with a host, no user:password@, checked after parsing."""
     value = (field.data or "").strip()
     field.data = value or None
-    if not value:
-        return
-    try:
-        parts = urlsplit(value)
-        port = parts.port  # raises on a malformed port
-    except ValueError:
-        raise ValidationError("This address could not be read; paste it again from the browser.")
-    del port
-    if parts.scheme.lower() not in ("http", "https"):
-        raise ValidationError("Only http:// and https:// addresses are accepted.")
-    if not parts.hostname:
-        raise ValidationError("The address needs a host name, like https://example.org/story.")
-    if parts.username is not None or parts.password is not None:
-        raise ValidationError("Addresses with a user name or password in them are not accepted.")
-    if any(ch.isspace() for ch in value):
-        raise ValidationError("The address contains spaces.")
+    if value and (problem := web_address_problem(value)):
+        raise ValidationError(problem)
 
 
 def not_in_future(_form, field) -> None:

@@ -11,7 +11,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
-from .models import Article, AuditEvent, Claim, ClaimStatus, Sentence, User, utcnow
+from .links import web_address_problem
+from .models import (
+    MOVES,
+    Article,
+    AuditEvent,
+    Claim,
+    ClaimStatus,
+    Comment,
+    DropReason,
+    Evidence,
+    EvidenceStance,
+    Rating,
+    Role,
+    Sentence,
+    User,
+    utcnow,
+)
 from .text import normalize_body, split_sentences
 
 
@@ -22,6 +38,10 @@ class WorkflowError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class NotAllowed(WorkflowError):
+    """This person may not make this move at all (the view answers 403)."""
 
 
 class StaleEdit(WorkflowError):
@@ -38,14 +58,14 @@ class StaleEdit(WorkflowError):
 def record(
     actor: User | None,
     action: str,
-    obj: Article | Claim | User,
+    obj: Article | Claim | User | Rating,
     *,
     changes: dict[str, Any] | None = None,
     from_status: str | None = None,
     to_status: str | None = None,
     note: str | None = None,
 ) -> AuditEvent:
-    entity = {Article: "article", Claim: "claim", User: "user"}[type(obj)]
+    entity = {Article: "article", Claim: "claim", User: "user", Rating: "rating"}[type(obj)]
     article_id = obj.id if isinstance(obj, Article) else getattr(obj, "article_id", None)
     event = AuditEvent(
         actor=actor,
@@ -73,12 +93,12 @@ def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
     return {key: plain(value) for key, value in changes.items()}
 
 
-def _check_version(obj: Article | Claim, expected_version: int | None) -> None:
+def _check_version(obj: Article | Claim | Evidence, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != obj.version:
         raise StaleEdit(obj)
 
 
-def _flush(obj: Article | Claim) -> None:
+def _flush(obj: Article | Claim | Evidence) -> None:
     """Flush, turning a concurrent save of the same row (caught by its version column) into
     StaleEdit, so the view shows the other person's version instead of an error page."""
     try:
@@ -143,6 +163,12 @@ def unlock_article(article: Article, *, by: User, expected_version: int | None =
     """Delete every claim of the article (each deletion recorded) so its text can change."""
     _check_version(article, expected_version)
     claims = list(article.claims)
+    busy = [c for c in claims if not c.allows("delete")]
+    if busy:
+        raise WorkflowError(
+            f"{len(busy)} of its claims are being checked or have verdicts; drop them first "
+            "(unlocking deletes claims, and only unassigned or dropped claims can be deleted)."
+        )
     for claim in claims:
         delete_claim(claim, by=by, note="Removed to unlock the article text")
     db.session.expire(article, ["claims"])
@@ -244,6 +270,7 @@ def edit_claim(
     claimant: str | None,
     expected_version: int | None = None,
 ) -> Claim:
+    _require(claim, by, "edit")
     _check_version(claim, expected_version)
     wording = (wording or "").strip()
     if not wording:
@@ -259,6 +286,7 @@ def edit_claim(
 def delete_claim(
     claim: Claim, *, by: User, note: str | None = None, expected_version: int | None = None
 ) -> None:
+    _require(claim, by, "delete")
     _check_version(claim, expected_version)
     record(
         by,
@@ -275,3 +303,252 @@ def delete_claim(
     )
     db.session.delete(claim)
     _flush(claim)
+
+
+# -- the status workflow ------------------------------------------------------------------------
+
+MOVE_NAMES = {
+    "edit": "edited",
+    "delete": "deleted",
+    "assign": "assigned",
+    "start_research": "researched",
+    "work": "worked on",
+    "submit_verdict": "submitted for review",
+    "approve": "approved",
+    "return_for_work": "returned",
+    "drop": "dropped",
+    "restore": "restored",
+    "comment": "commented on",
+}
+
+
+def _require(claim: Claim, user: User, move: str) -> None:
+    """Refuse the move unless this person may make it and the claim's status allows it now."""
+    actor, _statuses = MOVES[move]
+    if not claim.is_actor(user, move):
+        raise NotAllowed(f"Only {actor.value} may do this.")
+    if not claim.allows(move):
+        raise WorkflowError(
+            f"Claim #{claim.id} is {claim.status.label.lower()}, so it cannot be {MOVE_NAMES[move]} now. "
+            "Reload the page to see where it stands."
+        )
+
+
+def _move(claim: Claim, by: User, action: str, to: ClaimStatus, *, changes=None, note=None) -> None:
+    """Change the status and write the one audit row for it, in the same flush."""
+    from_status = claim.status
+    claim.status = to
+    _flush(claim)
+    record(by, action, claim, changes=changes, from_status=from_status.value, to_status=to.value, note=note)
+    db.session.flush()
+
+
+def _name(user: User | None) -> str | None:
+    return user.name if user else None
+
+
+def assign(
+    claim: Claim,
+    *,
+    by: User,
+    assignee: User,
+    due_at,
+    due_has_time: bool = False,
+    expected_version: int | None = None,
+) -> None:
+    """Give the claim to a reviewer with a deadline. Reassigning work already under way sends it
+    back to 'assigned' so the new reviewer starts it; changing only the deadline keeps the status."""
+    _require(claim, by, "assign")
+    _check_version(claim, expected_version)
+    if assignee.role != Role.REVIEWER or not assignee.active:
+        raise WorkflowError(f"{assignee.name} is not an active reviewer.", field="assignee")
+    previous = claim.assignee
+    changes = {}
+    if previous is not assignee:
+        changes["assignee"] = [_name(previous), assignee.name]
+    if claim.due_at != due_at or claim.due_has_time != due_has_time:
+        changes["due"] = [claim.due_at.isoformat() if claim.due_at else None, due_at.isoformat() if due_at else None]
+    if not changes:
+        return
+    claim.assignee = assignee
+    claim.due_at = due_at
+    claim.due_has_time = due_has_time
+    if claim.status == ClaimStatus.UNASSIGNED:
+        action, to = "assigned", ClaimStatus.ASSIGNED
+    elif "assignee" in changes:
+        action, to = "reassigned", ClaimStatus.ASSIGNED
+    else:
+        action, to = "due_changed", claim.status
+    _move(claim, by, action, to, changes=changes)
+
+
+def start_research(claim: Claim, *, by: User, expected_version: int | None = None) -> None:
+    _require(claim, by, "start_research")
+    _check_version(claim, expected_version)
+    action = "resumed_research" if claim.status == ClaimStatus.RETURNED else "started_research"
+    _move(claim, by, action, ClaimStatus.IN_RESEARCH)
+
+
+def save_verdict(
+    claim: Claim,
+    *,
+    by: User,
+    rating: Rating | None,
+    rationale: str | None,
+    submit: bool = False,
+    expected_version: int | None = None,
+) -> None:
+    """Save the reviewer's verdict as a draft, or submit it for the editor's review."""
+    _require(claim, by, "submit_verdict" if submit else "work")
+    _check_version(claim, expected_version)
+    rationale = (rationale or "").strip() or None
+    if rating is not None and rating.retired and rating.id != claim.rating_id:
+        raise WorkflowError(f"The rating “{rating.name}” has been retired; choose another.", field="rating")
+    if rationale and len(rationale) > Claim.RATIONALE_MAX:
+        raise WorkflowError(f"The rationale is limited to {Claim.RATIONALE_MAX:,} characters.", field="rationale")
+    if submit:
+        if rating is None:
+            raise WorkflowError("Choose a rating before submitting.", field="rating")
+        if rating.retired:
+            raise WorkflowError(f"The rating “{rating.name}” has been retired; choose another.", field="rating")
+        if not rationale:
+            raise WorkflowError("Write the rationale: why this rating, in a few sentences.", field="rationale")
+        if rating.needs_evidence and not claim.evidence:
+            raise WorkflowError(
+                f"A verdict of “{rating.name}” needs at least one evidence link. Add the sources "
+                "first, or rate it Unproven.",
+                field="rating",
+            )
+    previous = claim.rating
+    changes = _diff(claim, {"rationale": rationale})
+    if previous is not rating:
+        changes["rating"] = [previous.name if previous else None, rating.name if rating else None]
+        claim.rating = rating
+    if submit:
+        claim.submitted_at = utcnow()
+        claim.return_note = None
+        _move(claim, by, "submitted", ClaimStatus.IN_REVIEW, changes=changes or None)
+    elif changes:
+        _flush(claim)
+        record(by, "verdict_drafted", claim, changes=changes)
+        db.session.flush()
+
+
+def approve(claim: Claim, *, by: User, note: str | None = None, expected_version: int | None = None) -> None:
+    _require(claim, by, "approve")
+    _check_version(claim, expected_version)
+    claim.approved_by = by
+    claim.approved_at = utcnow()
+    _move(claim, by, "approved", ClaimStatus.APPROVED, note=(note or "").strip() or None)
+
+
+def return_for_work(claim: Claim, *, by: User, note: str, expected_version: int | None = None) -> None:
+    _require(claim, by, "return_for_work")
+    _check_version(claim, expected_version)
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError("Say what needs doing; the reviewer sees this note in their queue.", field="note")
+    claim.return_note = note
+    _move(claim, by, "returned", ClaimStatus.RETURNED, note=note)
+
+
+def drop(
+    claim: Claim, *, by: User, reason: DropReason, note: str | None = None, expected_version: int | None = None
+) -> None:
+    _require(claim, by, "drop")
+    _check_version(claim, expected_version)
+    claim.drop_reason = reason
+    _move(claim, by, "dropped", ClaimStatus.DROPPED, changes={"reason": [None, reason.label]}, note=(note or "").strip() or None)
+
+
+def restore(claim: Claim, *, by: User, expected_version: int | None = None) -> None:
+    """Back to unassigned: an editor assigns it afresh."""
+    _require(claim, by, "restore")
+    _check_version(claim, expected_version)
+    changes = {"reason": [claim.drop_reason.label if claim.drop_reason else None, None]}
+    if claim.assignee_id:
+        changes["assignee"] = [_name(claim.assignee), None]
+    claim.drop_reason = None
+    claim.assignee = None
+    claim.due_at = None
+    claim.due_has_time = False
+    _move(claim, by, "restored", ClaimStatus.UNASSIGNED, changes=changes)
+
+
+# -- evidence and comments ----------------------------------------------------------------------
+
+EVIDENCE_FIELDS = ("url", "source", "stance", "summary", "archive_url", "withheld", "withheld_reason")
+
+
+def _clean_evidence(fields: dict[str, Any]) -> dict[str, Any]:
+    values = {key: fields.get(key) for key in EVIDENCE_FIELDS}
+    for key in ("url", "source", "summary", "archive_url", "withheld_reason"):
+        values[key] = (values[key] or "").strip() or None
+    values["withheld"] = bool(values["withheld"])
+    if not values["url"]:
+        raise WorkflowError("Paste the address of the source.", field="url")
+    for key in ("url", "archive_url"):
+        if values[key] and (problem := web_address_problem(values[key])):
+            raise WorkflowError(problem, field=key)
+    if not values["source"]:
+        raise WorkflowError("Name the source or give the page's title.", field="source")
+    try:
+        values["stance"] = EvidenceStance(values["stance"])
+    except ValueError:
+        raise WorkflowError("Say whether it supports, contradicts or gives context.", field="stance") from None
+    if values["withheld"] and not values["withheld_reason"]:
+        raise WorkflowError("Say why the source must stay private.", field="withheld_reason")
+    if not values["withheld"]:
+        values["withheld_reason"] = None
+    return values
+
+
+def add_evidence(claim: Claim, *, by: User, **fields: Any) -> Evidence:
+    _require(claim, by, "work")
+    values = _clean_evidence(fields)
+    evidence = Evidence(claim=claim, added_by=by, **values)
+    db.session.add(evidence)
+    db.session.flush()
+    record(by, "evidence_added", claim, changes={"evidence": [None, _evidence_label(evidence)]})
+    db.session.flush()
+    return evidence
+
+
+def edit_evidence(evidence: Evidence, *, by: User, expected_version: int | None = None, **fields: Any) -> None:
+    _require(evidence.claim, by, "work")
+    _check_version(evidence, expected_version)
+    before = _evidence_label(evidence)
+    changes = _diff(evidence, _clean_evidence(fields))
+    if changes:
+        _flush(evidence)
+        changes = {f"evidence {key}": [str(a) if a is not None else None, str(b) if b is not None else None] for key, (a, b) in changes.items()}
+        record(by, "evidence_edited", evidence.claim, changes=changes, note=before)
+        db.session.flush()
+
+
+def remove_evidence(evidence: Evidence, *, by: User, expected_version: int | None = None) -> None:
+    claim = evidence.claim
+    _require(claim, by, "work")
+    _check_version(evidence, expected_version)
+    record(by, "evidence_removed", claim, changes={"evidence": [_evidence_label(evidence), None]})
+    db.session.delete(evidence)
+    _flush(evidence)
+    db.session.expire(claim, ["evidence"])
+
+
+def _evidence_label(evidence: Evidence) -> str:
+    where = "withheld source" if evidence.withheld else evidence.url
+    return f"{evidence.source} ({evidence.stance.value}): {where}"
+
+
+def add_comment(claim: Claim, *, by: User, body: str) -> Comment:
+    _require(claim, by, "comment")
+    body = (body or "").strip()
+    if not body:
+        raise WorkflowError("Write something first.", field="body")
+    if len(body) > Comment.BODY_MAX:
+        raise WorkflowError(f"Comments are limited to {Comment.BODY_MAX:,} characters.", field="body")
+    comment = Comment(claim=claim, author=by, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    return comment

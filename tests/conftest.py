@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from factcheck import create_app
 from factcheck.extensions import db
+from factcheck.ratings import install_default_scale
 
 from . import factories
 
@@ -88,14 +89,17 @@ class Backend:
         return f"sqlite:///{self.tmp / f'test{self.counter}.db'}"
 
     def prepare(self) -> None:
-        """An empty schema for each test: a new file on SQLite, emptied tables on PostgreSQL."""
+        """A schema holding only the default rating scale, as a fresh migrated database does:
+        a new file on SQLite, emptied tables on PostgreSQL."""
         if self.pg and self.schema_ready:
             tables = ", ".join(t.name for t in db.metadata.sorted_tables)
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            return
-        db.create_all()
-        self.schema_ready = True
+        else:
+            db.create_all()
+            self.schema_ready = True
+        install_default_scale()
+        db.session.commit()
 
     def new_database(self, prefix: str) -> tuple[str, callable]:
         """A separate empty database (for migration tests) and a function that removes it."""

@@ -1,0 +1,31 @@
+"""Tables of factcheck, one module per noun; import them from here."""
+
+from .articles import Article, Sentence
+from .audit import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, AuditEvent
+from .base import OPEN_FOR_REVIEWER, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
+from .claims import MOVES, Actor, Claim, Comment, Evidence, Rating, RatingTone
+from .users import LoginAttempt, User, new_session_token
+
+__all__ = [
+    "APPEND_ONLY_POSTGRESQL",
+    "APPEND_ONLY_SQLITE",
+    "MOVES",
+    "OPEN_FOR_REVIEWER",
+    "Actor",
+    "Article",
+    "AuditEvent",
+    "Claim",
+    "ClaimStatus",
+    "Comment",
+    "DropReason",
+    "Evidence",
+    "EvidenceStance",
+    "LoginAttempt",
+    "Rating",
+    "RatingTone",
+    "Role",
+    "Sentence",
+    "User",
+    "new_session_token",
+    "utcnow",
+]

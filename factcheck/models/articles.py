@@ -1,0 +1,80 @@
+"""Articles and the sentences their text is split into."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+from .users import User
+
+if TYPE_CHECKING:
+    from .claims import Claim
+
+
+class Article(db.Model):
+    __tablename__ = "articles"
+    TITLE_MAX = 300
+    OUTLET_MAX = 120
+    URL_MAX = 2000
+    BODY_MAX = 200_000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    outlet: Mapped[str] = mapped_column(String(OUTLET_MAX))
+    url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    published_on: Mapped[date | None]
+    body: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    created_by: Mapped[User] = relationship()
+    sentences: Mapped[list[Sentence]] = relationship(
+        back_populates="article",
+        order_by="Sentence.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="article", order_by="[Claim.start, Claim.end, Claim.id]"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_body_locked(self) -> bool:
+        """Claims point into the body by character offsets, so its text must not move under them."""
+        return bool(self.claims)
+
+    def can_edit(self, user: User) -> bool:
+        return user.can_manage_articles
+
+    def __repr__(self) -> str:
+        return f"<Article {self.id} {self.title!r}>"
+
+
+class Sentence(db.Model):
+    __tablename__ = "sentences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    start: Mapped[int]
+    end: Mapped[int]
+
+    article: Mapped[Article] = relationship(back_populates="sentences")
+
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        CheckConstraint("start >= 0 AND \"end\" > start", name="span"),
+    )
+
+    @property
+    def text(self) -> str:
+        return self.article.body[self.start : self.end]

@@ -1,0 +1,204 @@
+"""Claims and what is attached to them: evidence, the rating scale of verdicts, comments.
+Who may make each move on a claim, and from which statuses, is declared here in MOVES."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .articles import Article
+from .base import OPEN_FOR_REVIEWER, ClaimStatus, DropReason, EvidenceStance, Role, enum_column, utcnow
+from .users import User
+
+S = ClaimStatus
+
+
+class Actor(enum.Enum):
+    EDITOR = "an editor"  # editors and admins
+    ASSIGNEE = "the assigned reviewer"  # the reviewer the claim is assigned to, or an admin
+    PARTICIPANT = "an editor or the assigned reviewer"
+
+
+# move -> (who may make it, the statuses it may be made from)
+MOVES: dict[str, tuple[Actor, frozenset[ClaimStatus]]] = {
+    "edit": (Actor.EDITOR, frozenset(S) - {S.APPROVED}),
+    "delete": (Actor.EDITOR, frozenset({S.UNASSIGNED, S.DROPPED})),
+    "assign": (Actor.EDITOR, frozenset({S.UNASSIGNED, S.ASSIGNED, S.IN_RESEARCH, S.RETURNED})),
+    "start_research": (Actor.ASSIGNEE, frozenset({S.ASSIGNED, S.RETURNED})),
+    "work": (Actor.ASSIGNEE, frozenset({S.IN_RESEARCH})),  # evidence and verdict drafts
+    "submit_verdict": (Actor.ASSIGNEE, frozenset({S.IN_RESEARCH})),
+    "approve": (Actor.EDITOR, frozenset({S.IN_REVIEW})),
+    "return_for_work": (Actor.EDITOR, frozenset({S.IN_REVIEW})),
+    "drop": (Actor.EDITOR, frozenset(S) - {S.APPROVED, S.DROPPED}),
+    "restore": (Actor.EDITOR, frozenset({S.DROPPED})),
+    "comment": (Actor.PARTICIPANT, frozenset(S)),
+}
+
+
+class RatingTone(enum.StrEnum):
+    """The colour a rating's pill takes, from true (green) to false (red)."""
+
+    GREEN = "green"
+    LIME = "lime"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    RED = "red"
+    PURPLE = "purple"
+    SLATE = "slate"
+
+
+class Rating(db.Model):
+    """One step of the newsroom's verdict scale. Retired ratings stay valid on old verdicts."""
+
+    __tablename__ = "ratings"
+    NAME_MAX = 60
+    DESCRIPTION_MAX = 300
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), default="")
+    position: Mapped[int]
+    tone: Mapped[RatingTone] = mapped_column(enum_column(RatingTone, "rating_tone"), default=RatingTone.SLATE)
+    needs_evidence: Mapped[bool] = mapped_column(Boolean, default=True)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __repr__(self) -> str:
+        return f"<Rating {self.name}>"
+
+
+class Claim(db.Model):
+    __tablename__ = "claims"
+    WORDING_MAX = 2000
+    CLAIMANT_MAX = 200
+    NOTE_MAX = 5000
+    RATIONALE_MAX = 20_000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="RESTRICT"))
+    start: Mapped[int]
+    end: Mapped[int]
+    quote: Mapped[str] = mapped_column(Text)
+    wording: Mapped[str] = mapped_column(Text)
+    claimant: Mapped[str | None] = mapped_column(String(CLAIMANT_MAX))
+    status: Mapped[ClaimStatus] = mapped_column(
+        enum_column(ClaimStatus, "claim_status"), default=ClaimStatus.UNASSIGNED, index=True
+    )
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    # The deadline as an instant (UTC); a date without a time means the end of that day in the
+    # newsroom's time zone, and due_has_time says which the editor gave.
+    due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    due_has_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    return_note: Mapped[str | None] = mapped_column(Text)
+    drop_reason: Mapped[DropReason | None] = mapped_column(enum_column(DropReason, "drop_reason"))
+    rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id", ondelete="RESTRICT"))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    rating: Mapped[Rating | None] = relationship()
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="claim", order_by="Evidence.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="claim", order_by="Comment.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("article_id", "start", "end"),
+        CheckConstraint("start >= 0 AND \"end\" > start", name="span"),
+        Index("ix_claims_article_id_start", "article_id", "start"),
+    )
+
+    def is_actor(self, user: User, move: str) -> bool:
+        """Whether this person may make this kind of move on this claim (whatever its status)."""
+        actor, _ = MOVES[move]
+        is_editor = user.role in (Role.ADMIN, Role.EDITOR)
+        is_assignee = user.role == Role.ADMIN or (
+            user.role == Role.REVIEWER and self.assignee_id is not None and self.assignee_id == user.id
+        )
+        if actor is Actor.EDITOR:
+            return is_editor
+        if actor is Actor.ASSIGNEE:
+            return is_assignee
+        return is_editor or is_assignee
+
+    def allows(self, move: str) -> bool:
+        """Whether the claim's status allows this move now."""
+        return self.status in MOVES[move][1]
+
+    def can(self, user: User, move: str) -> bool:
+        return self.is_actor(user, move) and self.allows(move)
+
+    def can_edit(self, user: User) -> bool:
+        return self.can(user, "edit")
+
+    def can_delete(self, user: User) -> bool:
+        return self.can(user, "delete")
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return (
+            self.due_at is not None
+            and self.status in OPEN_FOR_REVIEWER
+            and self.due_at < (now or utcnow())
+        )
+
+    def __repr__(self) -> str:
+        return f"<Claim {self.id} {self.status}>"
+
+
+class Evidence(db.Model):
+    __tablename__ = "evidence"
+    URL_MAX = 2000
+    SOURCE_MAX = 200
+    NOTE_MAX = 2000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(URL_MAX))
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX))
+    stance: Mapped[EvidenceStance] = mapped_column(enum_column(EvidenceStance, "evidence_stance"))
+    summary: Mapped[str | None] = mapped_column(Text)
+    archive_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    withheld_reason: Mapped[str | None] = mapped_column(String(NOTE_MAX))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    claim: Mapped[Claim] = relationship(back_populates="evidence")
+    added_by: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def is_visible_to(self, user: User) -> bool:
+        """Withheld sources are for the desk: hidden from viewers (and from exports)."""
+        return not self.withheld or user.role != Role.VIEWER
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    BODY_MAX = 5000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship()
