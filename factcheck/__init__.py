@@ -36,11 +36,11 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine)
 
     from . import cli, security, templating
-    from .views import admin, articles, auth, claims, main
+    from .views import admin, articles, auth, checking, claims, evidence, main, queues
 
     security.init_app(app)
     templating.init_app(app)
-    for module in (main, auth, articles, claims, admin):
+    for module in (main, auth, articles, claims, checking, evidence, queues, admin):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, time
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -13,15 +14,17 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import Article, Claim, Role, User
-from .templating import today_in_newsroom
+from .models import Article, Claim, Comment, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, User, utcnow
+from .templating import newsroom_zone, today_in_newsroom
 from .workflow import WorkflowError, check_body
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -218,3 +221,137 @@ class ConfirmForm(VersionedForm):
 
 class ActionForm(VersionedForm):
     """A button that changes something: CSRF token and version, nothing else."""
+
+
+# -- the checking workflow ----------------------------------------------------------------------
+
+
+class DueFields:
+    """A due date with an optional time, in the newsroom's time zone."""
+
+    due_date = DateField(
+        "Due date", validators=[InputRequired("Give a due date.")], format="%Y-%m-%d"
+    )
+    due_time = TimeField(
+        "Time (optional)",
+        validators=[Optional()],
+        format="%H:%M",
+        description="Without a time the claim is due by the end of that day.",
+    )
+
+    def validate_due_date(self, field) -> None:
+        if field.data and field.data < today_in_newsroom():
+            raise ValidationError("The due date is in the past.")
+
+    def validate_due_time(self, field) -> None:
+        if field.data and self.due_date.data == today_in_newsroom():
+            due_at, _ = due_instant(self.due_date.data, field.data)
+            if due_at < utcnow():
+                raise ValidationError("That time today has already passed.")
+
+    def due(self) -> tuple[datetime, bool]:
+        return due_instant(self.due_date.data, self.due_time.data)
+
+
+def due_instant(day: date, at: time | None) -> tuple[datetime, bool]:
+    """The deadline as naive UTC, and whether a time was given (otherwise: end of that day)."""
+    local = datetime.combine(day, at or time(23, 59, 59), tzinfo=newsroom_zone())
+    return local.astimezone(UTC).replace(tzinfo=None), at is not None
+
+
+class AssignForm(DueFields, VersionedForm):
+    assignee = SelectField("Reviewer", coerce=int, validators=[InputRequired("Choose a reviewer.")])
+
+
+class BulkForm(DueFields, FlaskForm):
+    """Assign or drop several claims at once, from the article page or the claims list."""
+
+    action = SelectField("Action", choices={"assign": "Assign", "drop": "Drop"})
+    assignee = SelectField("Reviewer", coerce=int, validators=[Optional()])
+    reason = SelectField("Reason", choices={r.value: r.label for r in DropReason}, validators=[Optional()])
+    due_date = DateField("Due date", validators=[Optional()], format="%Y-%m-%d")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.action.data == "assign":
+            if not self.assignee.data:
+                self.assignee.errors.append("Choose a reviewer.")
+                valid = False
+            if not self.due_date.data and not self.due_date.errors:
+                self.due_date.errors.append("Give a due date.")
+                valid = False
+        return valid
+
+
+class EvidenceForm(VersionedForm):
+    url = StringField(
+        "Address of the source",
+        validators=[DataRequired("Paste the address of the source."), Length(max=Evidence.URL_MAX), web_address],
+        render_kw={"placeholder": "https://", "inputmode": "url"},
+    )
+    source = StringField(
+        "Source or title",
+        validators=[DataRequired("Name the source or give the page's title."), Length(max=Evidence.SOURCE_MAX)],
+        description="e.g. National Statistics Office, table 4.2",
+    )
+    stance = RadioField(
+        "What it shows",
+        choices={s.value: s.label for s in EvidenceStance},
+        validators=[InputRequired("Say whether it supports, contradicts or gives context.")],
+    )
+    summary = TextAreaField(
+        "Notes", validators=[Optional(), Length(max=Evidence.NOTE_MAX)], description="What in it matters, in a line or two."
+    )
+    archive_url = StringField(
+        "Archived copy (optional)",
+        validators=[Optional(), Length(max=Evidence.URL_MAX), web_address],
+        description="A saved copy, in case the page changes.",
+    )
+    withheld = BooleanField("Source withheld: keep this link private")
+    withheld_reason = StringField(
+        "Why it must stay private", validators=[Optional(), Length(max=Evidence.NOTE_MAX)]
+    )
+
+    def validate_withheld_reason(self, field) -> None:
+        if self.withheld.data and not (field.data or "").strip():
+            raise ValidationError("Say why the source must stay private.")
+
+
+class VerdictForm(VersionedForm):
+    rating = SelectField("Rating", coerce=int, validators=[Optional()])
+    rationale = TextAreaField(
+        "Rationale",
+        validators=[Optional(), Length(max=Claim.RATIONALE_MAX)],
+        description="Why this rating: what the evidence shows, in a few sentences readers can follow.",
+    )
+
+
+class NoteForm(VersionedForm):
+    note = TextAreaField("Note", validators=[Optional(), Length(max=Claim.NOTE_MAX)])
+
+
+class ReturnForm(VersionedForm):
+    note = TextAreaField(
+        "What needs doing",
+        validators=[DataRequired("Say what needs doing; the reviewer sees this in their queue."), Length(max=Claim.NOTE_MAX)],
+    )
+
+
+class DropForm(VersionedForm):
+    reason = SelectField("Reason", choices={r.value: r.label for r in DropReason})
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=Claim.NOTE_MAX)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Comment", validators=[DataRequired("Write something first."), Length(max=Comment.BODY_MAX)]
+    )
+
+
+class RatingForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the rating a name."), Length(max=Rating.NAME_MAX)])
+    description = StringField(
+        "Help text", validators=[Optional(), Length(max=Rating.DESCRIPTION_MAX)], description="Shown beside the choice."
+    )
+    tone = SelectField("Colour", choices={t.value: t.value.capitalize() for t in RatingTone})
+    needs_evidence = BooleanField("A verdict with this rating needs at least one evidence link", default=True)

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["reltime"] = reltime
     app.jinja_env.filters["longdate"] = longdate
+    app.jinja_env.filters["due"] = due
     app.jinja_env.globals["ClaimStatus"] = ClaimStatus
 
     @app.context_processor
@@ -21,14 +22,26 @@ def init_app(app: Flask) -> None:
         return {"newsroom_name": current_app.config["NEWSROOM_NAME"]}
 
 
-def _zone() -> ZoneInfo:
+def newsroom_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["NEWSROOM_TIMEZONE"])
 
 
+def localize(value: datetime) -> datetime:
+    """A stored (naive UTC) time in the newsroom's time zone."""
+    return value.replace(tzinfo=UTC).astimezone(newsroom_zone())
+
+
 def localtime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
-    if value is None:
+    return localize(value).strftime(fmt) if value else ""
+
+
+def due(claim) -> str:
+    """'14 Nov' or '14 Nov, 15:00' in the newsroom's time zone."""
+    if claim.due_at is None:
         return ""
-    return value.replace(tzinfo=UTC).astimezone(_zone()).strftime(fmt)
+    local = localize(claim.due_at)
+    text = local.strftime("%-d %b %Y")
+    return f"{text}, {local.strftime('%H:%M')}" if claim.due_has_time else text
 
 
 def longdate(value: date | None) -> str:
@@ -49,4 +62,4 @@ def reltime(value: datetime | None) -> str:
 
 
 def today_in_newsroom() -> date:
-    return datetime.now(_zone()).date()
+    return datetime.now(newsroom_zone()).date()

@@ -89,3 +89,52 @@ def scalars(app, statement):
 
 
 __all__ = ["PASSWORD", "make_user", "sign_in", "make_article", "make_claim", "get", "scalars", "select"]
+
+
+def rating_id(app, name: str) -> int:
+    from factcheck.models import Rating
+
+    with app.app_context():
+        return db.session.scalar(select(Rating.id).where(Rating.name == name))
+
+
+def evidence(app, claim_id: int, by: int, **fields) -> int:
+    from factcheck.models import Claim
+
+    values = {"url": "https://stats.example.org/table-4", "source": "Statistics office", "stance": "contradicts"}
+    values.update(fields)
+    with app.app_context():
+        item = workflow.add_evidence(db.session.get(Claim, claim_id), by=db.session.get(User, by), **values)
+        db.session.commit()
+        return item.id
+
+
+def claim_in(app, status: str, *, editor: int, reviewer: int, article: int | None = None, quote: str | None = None) -> int:
+    """A claim brought to a status through the real workflow moves."""
+    from datetime import timedelta
+
+    from factcheck.models import Claim, ClaimStatus, DropReason, Rating, utcnow
+
+    article = article or make_article(app, editor)
+    claim_id = make_claim(app, article, editor, quote=quote or "Bus spending rises by 18 percent.")
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        ed, rev = db.session.get(User, editor), db.session.get(User, reviewer)
+        status = ClaimStatus(status)
+        if status == ClaimStatus.DROPPED:
+            workflow.drop(claim, by=ed, reason=DropReason.OUT_OF_SCOPE)
+        elif status != ClaimStatus.UNASSIGNED:
+            workflow.assign(claim, by=ed, assignee=rev, due_at=utcnow() + timedelta(days=2))
+            if status != ClaimStatus.ASSIGNED:
+                workflow.start_research(claim, by=rev)
+            if status in (ClaimStatus.IN_REVIEW, ClaimStatus.RETURNED, ClaimStatus.APPROVED):
+                workflow.add_evidence(claim, by=rev, url="https://stats.example.org/t4", source="Stats office", stance="contradicts")
+                false = db.session.scalar(select(Rating).where(Rating.name == "False"))
+                workflow.save_verdict(claim, by=rev, rating=false, rationale="The table says 12 percent.", submit=True)
+            if status == ClaimStatus.RETURNED:
+                workflow.return_for_work(claim, by=ed, note="Cite the 2025 table too.")
+            if status == ClaimStatus.APPROVED:
+                workflow.approve(claim, by=ed)
+        assert claim.status == status
+        db.session.commit()
+    return claim_id

@@ -32,9 +32,9 @@ def test_duplicate_email_and_bad_fields_are_explained(app, client_as, users):
 
 def test_deactivating_signs_the_person_out_everywhere(app, client_as, users):
     reviewer = client_as("reviewer")
-    assert reviewer.get("/").status_code == 200
+    assert reviewer.get("/dashboard").status_code == 200
     assert client_as("admin").post(f"/admin/users/{users['reviewer']}/deactivate").status_code == 302
-    assert reviewer.get("/").status_code == 302
+    assert reviewer.get("/dashboard").status_code == 302
     assert factories.get(app, User, users["reviewer"]).active is False
     actions = factories.scalars(app, select(AuditEvent.action).where(AuditEvent.entity == "user"))
     assert actions == ["deactivated"]

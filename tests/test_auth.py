@@ -23,7 +23,7 @@ def test_login_form_fields_are_email_and_password(client):
 def test_editor_signs_in_and_sees_dashboard(app, client, users):
     response = login(client, email_of(app, users["editor"]))
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "Dashboard" in client.get("/").get_data(as_text=True)
+    assert "Dashboard" in client.get("/dashboard").get_data(as_text=True)
 
 
 def test_email_is_case_insensitive(app, client, users):
@@ -34,7 +34,7 @@ def test_wrong_password_is_refused_with_a_message(app, client, users):
     response = login(client, email_of(app, users["editor"]), "wrong password")
     assert response.status_code == 422
     assert "Email or password is not right" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302  # still signed out
+    assert client.get("/dashboard").status_code == 302  # still signed out
 
 
 def test_deactivated_account_cannot_sign_in(app, client):
@@ -86,7 +86,7 @@ def test_throttle_window_passes(app, client, users):
 def test_logout_needs_csrf_token(client_as):
     client = client_as("editor")
     assert client.post("/logout", csrf=False).status_code == 400
-    assert client.get("/").status_code == 200  # still signed in
+    assert client.get("/dashboard").status_code == 200  # still signed in
 
 
 def test_copied_cookie_stops_working_after_logout(app, client_as):
@@ -97,7 +97,7 @@ def test_copied_cookie_stops_working_after_logout(app, client_as):
     replay = app.test_client()
     with replay.session_transaction() as session:
         session.update(stolen)
-    response = replay.get("/")
+    response = replay.get("/dashboard")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
@@ -105,8 +105,8 @@ def test_signing_in_again_ends_older_sessions(app, users):
     first, second = app.test_client(), app.test_client()
     factories.sign_in(first, app, users["editor"])
     factories.sign_in(second, app, users["editor"])
-    assert first.get("/").status_code == 302
-    assert second.get("/").status_code == 200
+    assert first.get("/dashboard").status_code == 302
+    assert second.get("/dashboard").status_code == 200
 
 
 def test_password_change_keeps_me_signed_in_and_ends_other_sessions(app, users):
@@ -122,8 +122,8 @@ def test_password_change_keeps_me_signed_in_and_ends_other_sessions(app, users):
         data={"current_password": PASSWORD, "new_password": "a new long password", "confirm": "a new long password"},
     )
     assert response.status_code == 302
-    assert mine.get("/").status_code == 200
-    assert other.get("/").status_code == 302
+    assert mine.get("/dashboard").status_code == 200
+    assert other.get("/dashboard").status_code == 302
     assert login(app.test_client(), email_of(app, users["editor"]), "a new long password").status_code == 302
     with app.app_context():
         from factcheck.extensions import db

@@ -6,8 +6,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..forms import ClaimEditForm, ClaimForm, ConfirmForm
-from ..models import Article, AuditEvent, Claim
+from ..forms import (
+    ActionForm,
+    AssignForm,
+    ClaimEditForm,
+    ClaimForm,
+    CommentForm,
+    ConfirmForm,
+    DropForm,
+    EvidenceForm,
+    NoteForm,
+    ReturnForm,
+    VerdictForm,
+)
+from ..models import MOVES, Article, AuditEvent, Claim, Comment, Role, User
+from ..ratings import scale
+from ..templating import localize
 from ..workflow import StaleEdit, WorkflowError, check_span, create_claim, delete_claim, edit_claim
 from .articles import _attach_error, _load_article
 
@@ -109,25 +123,82 @@ def _span_of_sentences(article: Article, positions: list[int]) -> tuple[int, int
 
 @bp.get("/claims/<int:claim_id>")
 def show(claim_id: int):
-    claim = db.session.scalar(
-        select(Claim).where(Claim.id == claim_id).options(selectinload(Claim.article), selectinload(Claim.created_by))
+    claim = _load_claim(claim_id)
+    return render_claim_page(claim)
+
+
+def reviewer_choices() -> list[tuple[int, str]]:
+    reviewers = db.session.scalars(
+        select(User).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.name)
     )
-    if claim is None:
-        abort(404)
+    return [(u.id, u.name) for u in reviewers]
+
+
+def rating_choices(claim: Claim) -> list[tuple[int, str]]:
+    """Ratings in use, plus a retired one the claim already carries (it stays valid there)."""
+    choices = [(0, "Choose a rating…")]
+    for rating in scale():
+        if not rating.retired or rating.id == claim.rating_id:
+            choices.append((rating.id, rating.name + (" (retired)" if rating.retired else "")))
+    return choices
+
+
+def blank_forms(claim: Claim) -> dict:
+    """Every action form of the claim page, filled from the claim as it is now."""
+    due_date = due_time = None
+    if claim.due_at:
+        local = localize(claim.due_at)
+        due_date, due_time = local.date(), (local.time().replace(second=0) if claim.due_has_time else None)
+    forms = {
+        "assign_form": AssignForm(
+            formdata=None, version=claim.version, assignee=claim.assignee_id, due_date=due_date, due_time=due_time
+        ),
+        "verdict_form": VerdictForm(
+            formdata=None, version=claim.version, rating=claim.rating_id or 0, rationale=claim.rationale
+        ),
+        "evidence_form": EvidenceForm(formdata=None, stance="supports"),
+        "approve_form": NoteForm(formdata=None, version=claim.version),
+        "return_form": ReturnForm(formdata=None, version=claim.version),
+        "drop_form": DropForm(formdata=None, version=claim.version),
+        "action_form": ActionForm(formdata=None, version=claim.version),
+        "comment_form": CommentForm(formdata=None),
+    }
+    return forms
+
+
+def render_claim_page(claim: Claim, status: int = 200, **submitted):
+    """The claim page; a form that failed is passed in so it shows its errors and what was typed."""
+    forms = blank_forms(claim)
+    forms.update(submitted)
+    forms["assign_form"].assignee.choices = reviewer_choices()
+    forms["verdict_form"].rating.choices = rating_choices(claim)
     history = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.entity == "claim", AuditEvent.entity_id == claim.id)
         .order_by(AuditEvent.id)
         .options(selectinload(AuditEvent.actor))
     ).all()
-    return render_template(
-        "claims/show.html",
-        claim=claim,
-        article=claim.article,
-        context=span_context(claim.article, claim.start, claim.end),
-        history=history,
-        can_edit=claim.can_edit(current_user),
-        can_delete=claim.can_delete(current_user),
+    comments = db.session.scalars(
+        select(Comment).where(Comment.claim_id == claim.id).order_by(Comment.id).options(selectinload(Comment.author))
+    ).all()
+    timeline = sorted([*history, *comments], key=lambda item: (item.created_at if isinstance(item, Comment) else item.at))
+    user = current_user._get_current_object()
+    may = {move: claim.can(user, move) for move in MOVES}
+    return (
+        render_template(
+            "claims/show.html",
+            claim=claim,
+            article=claim.article,
+            context=span_context(claim.article, claim.start, claim.end),
+            timeline=timeline,
+            evidence=[e for e in claim.evidence if e.is_visible_to(user)],
+            ratings={r.id: r for r in scale()},
+            may=may,
+            can_edit=may["edit"],
+            can_delete=may["delete"],
+            **forms,
+        ),
+        status,
     )
 
 

@@ -1,21 +1,92 @@
-"""The signed-in home page: where the desk's claims stand."""
+"""The home page: a reviewer's queue, or for everyone else the desk's dashboard."""
 
-from flask import Blueprint, render_template
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Article, Claim, ClaimStatus
+from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Role, User, utcnow
+from ..templating import localize
 from .articles import status_counts_by_article
 
 bp = Blueprint("main", __name__)
 
+WEEKS = 12
+OPEN_ARTICLES_SHOWN = 10
+
 
 @bp.get("/")
 def home():
+    if current_user.role == Role.REVIEWER:
+        return redirect(url_for("queues.mine"))
+    return dashboard()
+
+
+@bp.get("/dashboard")
+def dashboard():
+    now = utcnow()
     totals = dict(db.session.execute(select(Claim.status, func.count()).group_by(Claim.status)).all())
     counts = {status: totals.get(status, 0) for status in ClaimStatus}
-    recent = db.session.scalars(select(Article).order_by(Article.created_at.desc(), Article.id.desc()).limit(8)).all()
-    by_article = status_counts_by_article([a.id for a in recent])
-    return render_template(
-        "main/home.html", counts=counts, total=sum(counts.values()), recent=recent, by_article=by_article
+    overdue = db.session.scalar(
+        select(func.count()).select_from(Claim).where(Claim.due_at < now, Claim.status.in_(OPEN_FOR_REVIEWER))
     )
+    open_claims = select(Claim.article_id).where(Claim.status.not_in([ClaimStatus.APPROVED, ClaimStatus.DROPPED]))
+    open_articles = db.session.scalars(
+        select(Article).where(Article.id.in_(open_claims)).order_by(Article.id.desc()).limit(OPEN_ARTICLES_SHOWN)
+    ).all()
+    return render_template(
+        "main/home.html",
+        counts=counts,
+        total=sum(counts.values()),
+        overdue=overdue,
+        open_articles=open_articles,
+        by_article=status_counts_by_article([a.id for a in open_articles]),
+        workload=reviewer_workload(),
+        weekly=approved_per_week(now),
+    )
+
+
+def reviewer_workload() -> list[tuple[User, dict[ClaimStatus, int]]]:
+    """Open claims per active reviewer, by status, busiest first."""
+    rows = db.session.execute(
+        select(Claim.assignee_id, Claim.status, func.count())
+        .where(Claim.assignee_id.is_not(None), Claim.status.in_([*OPEN_FOR_REVIEWER, ClaimStatus.IN_REVIEW]))
+        .group_by(Claim.assignee_id, Claim.status)
+    ).all()
+    per_person: dict[int, dict[ClaimStatus, int]] = defaultdict(dict)
+    for assignee_id, status, count in rows:
+        per_person[assignee_id][status] = count
+    reviewers = db.session.scalars(
+        select(User).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.name)
+    ).all()
+    load = [(r, per_person.get(r.id, {})) for r in reviewers]
+    return sorted(load, key=lambda item: -sum(item[1].values()))
+
+
+def approved_per_week(now) -> list[tuple[str, int]]:
+    """Verdicts approved in each of the last twelve weeks (Monday to Sunday, newsroom time),
+    counted in one query."""
+    today = localize(now).date()
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
+    bounds = [_utc_midnight(day) for day in starts] + [_utc_midnight(monday + timedelta(weeks=1))]
+    counts = db.session.execute(
+        select(
+            *[
+                func.count().filter(Claim.approved_at >= bounds[i], Claim.approved_at < bounds[i + 1])
+                for i in range(WEEKS)
+            ]
+        ).where(Claim.approved_at >= bounds[0])
+    ).one()
+    return [(day.strftime("%-d %b"), count) for day, count in zip(starts, counts)]
+
+
+def _utc_midnight(day):
+    from datetime import UTC, datetime, time
+
+    from ..templating import newsroom_zone
+
+    return datetime.combine(day, time(0), tzinfo=newsroom_zone()).astimezone(UTC).replace(tzinfo=None)

@@ -1,0 +1,236 @@
+"""The checking workflow on a claim's page: assign, research, verdict, review, drop, comment,
+and the same moves for several claims at once."""
+
+from typing import Callable
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import workflow
+from ..extensions import db
+from ..forms import AssignForm, BulkForm, CommentForm, DropForm, NoteForm, ReturnForm, VerdictForm
+from ..models import AuditEvent, Claim, DropReason, Rating, User
+from ..security import is_safe_next
+from ..templating import reltime
+from .claims import _load_claim, render_claim_page, reviewer_choices
+
+bp = Blueprint("checking", __name__)
+
+
+def _authorize(claim: Claim, move: str) -> None:
+    if not claim.is_actor(current_user, move):
+        abort(403)
+
+
+def last_change(claim: Claim) -> str:
+    """'Eda Editor approved it 2 min ago': what the other person did, for the 409 page."""
+    event = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "claim", AuditEvent.entity_id == claim.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        return "Someone else changed this claim while you were working."
+    who = event.actor.name if event.actor else "Someone"
+    what = event.action.replace("_", " ")
+    return f"{who} {what} this claim {reltime(event.at)} while you were working. Here it is as it is now; what you typed is still in your form."
+
+
+def attempt(claim: Claim, form_name: str, form, change: Callable[[], object], done: str):
+    """Run one workflow move and commit it, or show the claim page with why it did not happen
+    (the submitted form keeps what was typed)."""
+    try:
+        change()
+    except workflow.NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except workflow.StaleEdit:
+        db.session.rollback()
+        db.session.refresh(claim)
+        flash(last_change(claim), "error")
+        form.version.data = claim.version
+        return render_claim_page(claim, 409, **{form_name: form})
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        db.session.refresh(claim)
+        field = getattr(form, error.field, None) if error.field else None
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        else:
+            flash(error.message, "error")
+        return render_claim_page(claim, 409 if not error.field else 422, **{form_name: form})
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("claims.show", claim_id=claim.id))
+
+
+@bp.post("/claims/<int:claim_id>/assign")
+def assign(claim_id: int):
+    claim = _load_claim(claim_id)
+    _authorize(claim, "assign")
+    form = AssignForm()
+    form.assignee.choices = reviewer_choices()
+    if not form.validate():
+        return render_claim_page(claim, 422, assign_form=form)
+    reviewer = db.session.get(User, form.assignee.data)
+    due_at, has_time = form.due()
+    return attempt(
+        claim,
+        "assign_form",
+        form,
+        lambda: workflow.assign(
+            claim, by=current_user, assignee=reviewer, due_at=due_at, due_has_time=has_time,
+            expected_version=form.expected_version,
+        ),
+        f"Assigned to {reviewer.name}.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/start")
+def start_research(claim_id: int):
+    claim = _load_claim(claim_id)
+    _authorize(claim, "start_research")
+    form = NoteForm()
+    return attempt(
+        claim, "action_form", form,
+        lambda: workflow.start_research(claim, by=current_user, expected_version=form.expected_version),
+        "Research started. Add evidence, then write the verdict.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/verdict")
+def verdict(claim_id: int):
+    claim = _load_claim(claim_id)
+    submit = request.form.get("submit_verdict") is not None
+    _authorize(claim, "submit_verdict" if submit else "work")
+    form = VerdictForm()
+    from .claims import rating_choices
+
+    form.rating.choices = rating_choices(claim)
+    if not form.validate():
+        return render_claim_page(claim, 422, verdict_form=form)
+    rating = db.session.get(Rating, form.rating.data) if form.rating.data else None
+    return attempt(
+        claim, "verdict_form", form,
+        lambda: workflow.save_verdict(
+            claim, by=current_user, rating=rating, rationale=form.rationale.data, submit=submit,
+            expected_version=form.expected_version,
+        ),
+        "Verdict submitted for review." if submit else "Draft saved.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/approve")
+def approve(claim_id: int):
+    claim = _load_claim(claim_id)
+    _authorize(claim, "approve")
+    form = NoteForm()
+    if not form.validate():
+        return render_claim_page(claim, 422, approve_form=form)
+    return attempt(
+        claim, "approve_form", form,
+        lambda: workflow.approve(claim, by=current_user, note=form.note.data, expected_version=form.expected_version),
+        "Verdict approved.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/return")
+def return_for_work(claim_id: int):
+    claim = _load_claim(claim_id)
+    _authorize(claim, "return_for_work")
+    form = ReturnForm()
+    if not form.validate():
+        return render_claim_page(claim, 422, return_form=form)
+    return attempt(
+        claim, "return_form", form,
+        lambda: workflow.return_for_work(claim, by=current_user, note=form.note.data, expected_version=form.expected_version),
+        "Returned to the reviewer with your note.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/drop")
+def drop(claim_id: int):
+    claim = _load_claim(claim_id)
+    _authorize(claim, "drop")
+    form = DropForm()
+    if not form.validate():
+        return render_claim_page(claim, 422, drop_form=form)
+    return attempt(
+        claim, "drop_form", form,
+        lambda: workflow.drop(
+            claim, by=current_user, reason=DropReason(form.reason.data), note=form.note.data,
+            expected_version=form.expected_version,
+        ),
+        "Claim dropped.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/restore")
+def restore(claim_id: int):
+    claim = _load_claim(claim_id)
+    _authorize(claim, "restore")
+    form = NoteForm()
+    return attempt(
+        claim, "action_form", form,
+        lambda: workflow.restore(claim, by=current_user, expected_version=form.expected_version),
+        "Claim restored; it is unassigned again.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/comments")
+def comment(claim_id: int):
+    claim = _load_claim(claim_id)
+    _authorize(claim, "comment")
+    form = CommentForm()
+    if not form.validate():
+        return render_claim_page(claim, 422, comment_form=form)
+    try:
+        workflow.add_comment(claim, by=current_user, body=form.body.data)
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        form.body.errors = [error.message]
+        return render_claim_page(claim, 422, comment_form=form)
+    db.session.commit()
+    return redirect(url_for("claims.show", claim_id=claim.id, _anchor="timeline-end"))
+
+
+@bp.post("/claims/bulk")
+def bulk():
+    """Assign or drop the ticked claims, all or none."""
+    if not current_user.can_manage_articles:
+        abort(403)
+    back = request.form.get("next") if is_safe_next(request.form.get("next")) else url_for("queues.claims")
+    ids = sorted({int(i) for i in request.form.getlist("claim") if i.isdigit()})
+    form = BulkForm()
+    form.assignee.choices = [(0, "")] + reviewer_choices()
+    if not ids:
+        flash("Tick at least one claim first.", "warning")
+        return redirect(back)
+    if not form.validate():
+        problems = "; ".join(f"{getattr(form, name).label.text}: {' '.join(errs)}" for name, errs in form.errors.items())
+        flash(f"Nothing was changed. {problems}", "error")
+        return redirect(back)
+    claims = db.session.scalars(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id)).all()
+    failures = []
+    for claim in claims:
+        try:
+            if form.action.data == "assign":
+                due_at, has_time = form.due()
+                workflow.assign(
+                    claim, by=current_user, assignee=db.session.get(User, form.assignee.data),
+                    due_at=due_at, due_has_time=has_time,
+                )
+            else:
+                workflow.drop(claim, by=current_user, reason=DropReason(form.reason.data or DropReason.OUT_OF_SCOPE))
+        except workflow.WorkflowError as error:
+            failures.append(f"#{claim.id}: {error.message}")
+    if failures:
+        db.session.rollback()
+        flash("Nothing was changed, because: " + " ".join(failures), "error")
+        return redirect(back)
+    db.session.commit()
+    verb = "assigned" if form.action.data == "assign" else "dropped"
+    flash(f"{len(claims)} claim{'s' if len(claims) != 1 else ''} {verb}.", "success")
+    return redirect(back)
