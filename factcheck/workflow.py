@@ -270,8 +270,7 @@ def edit_claim(
     claimant: str | None,
     expected_version: int | None = None,
 ) -> Claim:
-    _require(claim, by, "edit")
-    _check_version(claim, expected_version)
+    _require(claim, by, "edit", expected_version)
     wording = (wording or "").strip()
     if not wording:
         raise WorkflowError("The claim needs a checkable wording.", field="wording")
@@ -286,8 +285,7 @@ def edit_claim(
 def delete_claim(
     claim: Claim, *, by: User, note: str | None = None, expected_version: int | None = None
 ) -> None:
-    _require(claim, by, "delete")
-    _check_version(claim, expected_version)
+    _require(claim, by, "delete", expected_version)
     record(
         by,
         "deleted",
@@ -322,11 +320,13 @@ MOVE_NAMES = {
 }
 
 
-def _require(claim: Claim, user: User, move: str) -> None:
-    """Refuse the move unless this person may make it and the claim's status allows it now."""
+def _require(claim: Claim, user: User, move: str, expected_version: int | None = None) -> None:
+    """Refuse the move unless this person may make it, the form they used is current, and the
+    claim's status allows it now (in that order, so a stale form says who changed the claim)."""
     actor, _statuses = MOVES[move]
     if not claim.is_actor(user, move):
         raise NotAllowed(f"Only {actor.value} may do this.")
+    _check_version(claim, expected_version)
     if not claim.allows(move):
         raise WorkflowError(
             f"Claim #{claim.id} is {claim.status.label.lower()}, so it cannot be {MOVE_NAMES[move]} now. "
@@ -358,8 +358,7 @@ def assign(
 ) -> None:
     """Give the claim to a reviewer with a deadline. Reassigning work already under way sends it
     back to 'assigned' so the new reviewer starts it; changing only the deadline keeps the status."""
-    _require(claim, by, "assign")
-    _check_version(claim, expected_version)
+    _require(claim, by, "assign", expected_version)
     if assignee.role != Role.REVIEWER or not assignee.active:
         raise WorkflowError(f"{assignee.name} is not an active reviewer.", field="assignee")
     previous = claim.assignee
@@ -383,8 +382,7 @@ def assign(
 
 
 def start_research(claim: Claim, *, by: User, expected_version: int | None = None) -> None:
-    _require(claim, by, "start_research")
-    _check_version(claim, expected_version)
+    _require(claim, by, "start_research", expected_version)
     action = "resumed_research" if claim.status == ClaimStatus.RETURNED else "started_research"
     _move(claim, by, action, ClaimStatus.IN_RESEARCH)
 
@@ -399,8 +397,7 @@ def save_verdict(
     expected_version: int | None = None,
 ) -> None:
     """Save the reviewer's verdict as a draft, or submit it for the editor's review."""
-    _require(claim, by, "submit_verdict" if submit else "work")
-    _check_version(claim, expected_version)
+    _require(claim, by, "submit_verdict" if submit else "work", expected_version)
     rationale = (rationale or "").strip() or None
     if rating is not None and rating.retired and rating.id != claim.rating_id:
         raise WorkflowError(f"The rating “{rating.name}” has been retired; choose another.", field="rating")
@@ -435,16 +432,14 @@ def save_verdict(
 
 
 def approve(claim: Claim, *, by: User, note: str | None = None, expected_version: int | None = None) -> None:
-    _require(claim, by, "approve")
-    _check_version(claim, expected_version)
+    _require(claim, by, "approve", expected_version)
     claim.approved_by = by
     claim.approved_at = utcnow()
     _move(claim, by, "approved", ClaimStatus.APPROVED, note=(note or "").strip() or None)
 
 
 def return_for_work(claim: Claim, *, by: User, note: str, expected_version: int | None = None) -> None:
-    _require(claim, by, "return_for_work")
-    _check_version(claim, expected_version)
+    _require(claim, by, "return_for_work", expected_version)
     note = (note or "").strip()
     if not note:
         raise WorkflowError("Say what needs doing; the reviewer sees this note in their queue.", field="note")
@@ -455,16 +450,14 @@ def return_for_work(claim: Claim, *, by: User, note: str, expected_version: int 
 def drop(
     claim: Claim, *, by: User, reason: DropReason, note: str | None = None, expected_version: int | None = None
 ) -> None:
-    _require(claim, by, "drop")
-    _check_version(claim, expected_version)
+    _require(claim, by, "drop", expected_version)
     claim.drop_reason = reason
     _move(claim, by, "dropped", ClaimStatus.DROPPED, changes={"reason": [None, reason.label]}, note=(note or "").strip() or None)
 
 
 def restore(claim: Claim, *, by: User, expected_version: int | None = None) -> None:
     """Back to unassigned: an editor assigns it afresh."""
-    _require(claim, by, "restore")
-    _check_version(claim, expected_version)
+    _require(claim, by, "restore", expected_version)
     changes = {"reason": [claim.drop_reason.label if claim.drop_reason else None, None]}
     if claim.assignee_id:
         changes["assignee"] = [_name(claim.assignee), None]

@@ -23,7 +23,7 @@ def test_racing_edits_of_one_claim_let_exactly_one_win(app, users):
             claim = db.session.get(Claim, claim_id)
             editor = db.session.get(User, users["editor"])
             db.session.commit()  # end the read; each writer starts its own transaction below
-            barrier.wait()
+            barrier.wait(30)
             try:
                 workflow.edit_claim(claim, by=editor, wording=wording, claimant=None, expected_version=1)
                 db.session.commit()
@@ -57,7 +57,7 @@ def test_racing_claims_of_the_same_span_keep_one(app, users):
             article = db.session.get(Article, article_id)
             editor = db.session.get(User, users["editor"])
             db.session.commit()
-            barrier.wait()
+            barrier.wait(30)
             try:
                 workflow.create_claim(article, by=editor, start=0, end=10)
                 db.session.commit()
@@ -75,3 +75,95 @@ def test_racing_claims_of_the_same_span_keep_one(app, users):
         t.join(30)
     assert sorted(outcomes) == ["refused", "saved"]
     assert len(factories.scalars(app, select(Claim))) == 1
+
+
+def test_400_concurrent_edits_lose_nothing(app, users):
+    """Eight people each save fifty edits of one claim at the same time, each re-reading and
+    retrying when told their form is stale: every edit must survive, each with one audit row."""
+    article = factories.make_article(app, users["editor"])
+    claim_id = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    with app.app_context():
+        db.session.get(Claim, claim_id).wording = "edits:"
+        db.session.commit()
+    workers, per_worker = 8, 50
+    barrier = threading.Barrier(workers)
+    retries = []
+    errors = []
+
+    def work(worker):
+        try:
+            with app.app_context():
+                editor = db.session.get(User, users["editor"])
+                db.session.commit()  # hold no lock while waiting for the others
+                barrier.wait(30)
+                for n in range(per_worker):
+                    token = f"{worker}.{n}"
+                    while True:
+                        claim = db.session.get(Claim, claim_id)
+                        try:
+                            workflow.edit_claim(
+                                claim, by=editor, wording=f"{claim.wording},{token}", claimant=None,
+                                expected_version=claim.version,
+                            )
+                            db.session.commit()
+                            break
+                        except workflow.StaleEdit:
+                            db.session.rollback()
+                            retries.append(token)
+                db.session.remove()
+        except Exception as error:  # surfaced below; a thread cannot fail the test itself
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors[:3]
+    final = factories.get(app, Claim, claim_id).wording.split(",")[1:]
+    expected = {f"{w}.{n}" for w in range(workers) for n in range(per_worker)}
+    assert len(final) == len(expected) and set(final) == expected  # 0 lost updates
+    with app.app_context():
+        edits = db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "edited", AuditEvent.entity_id == claim_id)
+        )
+    assert edits == workers * per_worker
+
+
+@pytest.mark.parametrize("move", ["approve", "return_for_work"])
+def test_the_same_move_from_two_sessions_succeeds_once(app, users, move):
+    claim_id = factories.claim_in(app, "in_review", editor=users["editor"], reviewer=users["reviewer"])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def act(person):
+        with app.app_context():
+            claim = db.session.get(Claim, claim_id)
+            actor = db.session.get(User, person)
+            loaded_version = claim.version
+            db.session.commit()
+            barrier.wait(30)
+            try:
+                if move == "approve":
+                    workflow.approve(claim, by=actor, expected_version=loaded_version)
+                else:
+                    workflow.return_for_work(claim, by=actor, note="Again", expected_version=loaded_version)
+                db.session.commit()
+                outcomes.append("done")
+            except workflow.WorkflowError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=act, args=(p,)) for p in (users["editor"], users["admin"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["done", "refused"]
+    with app.app_context():
+        moves = db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.entity_id == claim_id, AuditEvent.from_status == "in_review")
+        )
+    assert moves == 1

@@ -51,7 +51,7 @@ def attempt(claim: Claim, form_name: str, form, change: Callable[[], object], do
         db.session.refresh(claim)
         flash(last_change(claim), "error")
         form.version.data = claim.version
-        return render_claim_page(claim, 409, **{form_name: form})
+        return render_claim_page(claim, 409, unsaved=form, **{form_name: form})
     except workflow.WorkflowError as error:
         db.session.rollback()
         db.session.refresh(claim)
@@ -60,7 +60,8 @@ def attempt(claim: Claim, form_name: str, form, change: Callable[[], object], do
             field.errors = [*field.errors, error.message]
         else:
             flash(error.message, "error")
-        return render_claim_page(claim, 409 if not error.field else 422, **{form_name: form})
+        conflict = not error.field
+        return render_claim_page(claim, 409 if conflict else 422, unsaved=form if conflict else None, **{form_name: form})
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("claims.show", claim_id=claim.id))

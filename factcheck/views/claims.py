@@ -127,6 +127,17 @@ def show(claim_id: int):
     return render_claim_page(claim)
 
 
+def _typed(form) -> list[tuple[str, str]]:
+    """The text a person typed into a form, label by label (for showing after a conflict)."""
+    if form is None:
+        return []
+    return [
+        (field.label.text, field.data)
+        for field in form
+        if field.type in ("TextAreaField", "StringField") and isinstance(field.data, str) and field.data.strip()
+    ]
+
+
 def reviewer_choices() -> list[tuple[int, str]]:
     reviewers = db.session.scalars(
         select(User).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.name)
@@ -166,8 +177,9 @@ def blank_forms(claim: Claim) -> dict:
     return forms
 
 
-def render_claim_page(claim: Claim, status: int = 200, **submitted):
-    """The claim page; a form that failed is passed in so it shows its errors and what was typed."""
+def render_claim_page(claim: Claim, status: int = 200, unsaved=None, **submitted):
+    """The claim page; a form that failed is passed in so it shows its errors and what was typed.
+    `unsaved` is a form whose move is no longer possible: its typed text is shown for copying."""
     forms = blank_forms(claim)
     forms.update(submitted)
     forms["assign_form"].assignee.choices = reviewer_choices()
@@ -194,6 +206,7 @@ def render_claim_page(claim: Claim, status: int = 200, **submitted):
             evidence=[e for e in claim.evidence if e.is_visible_to(user)],
             ratings={r.id: r for r in scale()},
             may=may,
+            unsaved=_typed(unsaved),
             can_edit=may["edit"],
             can_delete=may["delete"],
             **forms,

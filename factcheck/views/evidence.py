@@ -38,7 +38,9 @@ def add(claim_id: int):
             workflow.add_evidence(claim, by=current_user, **_values(form))
         except workflow.WorkflowError as error:
             db.session.rollback()
+            db.session.refresh(claim)
             _attach(form, error)
+            return render_claim_page(claim, 422 if error.field else 409, evidence_form=form)
         else:
             db.session.commit()
             flash("Evidence added.", "success")
