@@ -113,7 +113,7 @@ class UserForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
     name = StringField("Name", validators=[DataRequired("Enter their name."), Length(max=User.NAME_MAX)])
-    role = SelectField("Role", choices={r.value: r.value.capitalize() for r in Role})
+    role = SelectField("Role", choices={r.value: r.value.capitalize() for r in Role}, default=Role.REVIEWER.value)
     password = PasswordField(
         "Initial password",
         validators=[DataRequired("Choose a first password for them."), password_length()],
@@ -239,12 +239,14 @@ class DueFields:
         description="Without a time the claim is due by the end of that day.",
     )
 
+    unchanged_due: date | None = None  # a claim's current due date may stay, even when past
+
     def validate_due_date(self, field) -> None:
-        if field.data and field.data < today_in_newsroom():
+        if field.data and field.data < today_in_newsroom() and field.data != self.unchanged_due:
             raise ValidationError("The due date is in the past.")
 
     def validate_due_time(self, field) -> None:
-        if field.data and self.due_date.data == today_in_newsroom():
+        if field.data and self.due_date.data == today_in_newsroom() and self.due_date.data != self.unchanged_due:
             due_at, _ = due_instant(self.due_date.data, field.data)
             if due_at < utcnow():
                 raise ValidationError("That time today has already passed.")
@@ -261,6 +263,10 @@ def due_instant(day: date, at: time | None) -> tuple[datetime, bool]:
 
 class AssignForm(DueFields, VersionedForm):
     assignee = SelectField("Reviewer", coerce=int, validators=[InputRequired("Choose a reviewer.")])
+
+    def validate_assignee(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Choose a reviewer.")
 
 
 class BulkForm(DueFields, FlaskForm):

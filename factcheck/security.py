@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
         return render_template("errors/error.html", code=400, message=message), 400
 
     for code, message in (
+        (400, "That address or form was not understood. Go back and try again."),
         (403, "You do not have permission to do that."),
         (404, "There is nothing at this address."),
         (405, "That action is not available here."),

@@ -10,11 +10,61 @@ from flask import Flask, current_app
 from .models import ClaimStatus, utcnow
 
 
+# How each recorded action reads after a person's name in a history.
+ACTIONS = {
+    "created": "created it",
+    "edited": "edited it",
+    "deleted": "deleted",
+    "unlocked": "unlocked the text",
+    "assigned": "assigned it",
+    "reassigned": "reassigned it",
+    "due_changed": "changed the due date",
+    "started_research": "started research",
+    "resumed_research": "resumed research",
+    "evidence_added": "added evidence",
+    "evidence_edited": "edited evidence",
+    "evidence_removed": "removed evidence",
+    "verdict_drafted": "saved a draft verdict",
+    "submitted": "submitted the verdict for review",
+    "approved": "approved the verdict",
+    "returned": "returned it with a note",
+    "dropped": "dropped it",
+    "restored": "restored it",
+    "status_changed": "changed the status",
+    "password_changed": "changed their password",
+    "deactivated": "deactivated the account",
+    "reactivated": "reactivated the account",
+    "moved": "moved it on the scale",
+    "retired": "retired it",
+    "reinstated": "reinstated it",
+}
+
+
+def action_text(action: str) -> str:
+    return ACTIONS.get(action, action.replace("_", " "))
+
+
+def change_value(key: str, value):
+    """A recorded before/after value as a person reads it."""
+    if value is None:
+        return "—"
+    if key == "span" and isinstance(value, list):
+        return f"{value[0]}–{value[1]}"
+    if key == "due" and isinstance(value, str):
+        try:
+            return localtime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["reltime"] = reltime
     app.jinja_env.filters["longdate"] = longdate
     app.jinja_env.filters["due"] = due
+    app.jinja_env.filters["action_text"] = action_text
+    app.jinja_env.globals["change_value"] = change_value
     app.jinja_env.globals["ClaimStatus"] = ClaimStatus
 
     @app.context_processor

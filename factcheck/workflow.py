@@ -514,8 +514,11 @@ def edit_evidence(evidence: Evidence, *, by: User, expected_version: int | None 
     changes = _diff(evidence, _clean_evidence(fields))
     if changes:
         _flush(evidence)
-        changes = {f"evidence {key}": [str(a) if a is not None else None, str(b) if b is not None else None] for key, (a, b) in changes.items()}
-        record(by, "evidence_edited", evidence.claim, changes=changes, note=before)
+        if evidence.withheld or "withheld" in changes:
+            changes = {"evidence": [before, _evidence_label(evidence)]}
+        else:
+            changes = {f"evidence {key}": [_plain(a), _plain(b)] for key, (a, b) in changes.items()}
+        record(by, "evidence_edited", evidence.claim, changes=changes, note=None if evidence.withheld else before)
         db.session.flush()
 
 
@@ -529,9 +532,15 @@ def remove_evidence(evidence: Evidence, *, by: User, expected_version: int | Non
     db.session.expire(claim, ["evidence"])
 
 
+def _plain(value) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
 def _evidence_label(evidence: Evidence) -> str:
-    where = "withheld source" if evidence.withheld else evidence.url
-    return f"{evidence.source} ({evidence.stance.value}): {where}"
+    """How the history names a piece of evidence; a withheld source is not named there."""
+    if evidence.withheld:
+        return f"withheld source ({evidence.stance.value})"
+    return f"{evidence.source} ({evidence.stance.value}): {evidence.url}"
 
 
 def add_comment(claim: Claim, *, by: User, body: str) -> Comment:

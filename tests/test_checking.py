@@ -78,6 +78,23 @@ def test_only_active_reviewers_can_be_assigned(app, users, client_as, claim_at, 
     assert factories.get(app, Claim, claim).assignee_id is None
 
 
+def test_an_overdue_claim_can_be_reassigned_keeping_its_date(app, users, client_as, claim_at):
+    from datetime import datetime
+
+    from factcheck.extensions import db
+
+    claim = claim_at("assigned")
+    with app.app_context():
+        db.session.get(Claim, claim).due_at = datetime(2020, 1, 1, 12)
+        db.session.commit()
+    other = factories.make_user(app, role="reviewer")
+    response = client_as("editor").post(
+        f"/claims/{claim}/assign", data={"assignee": other, "due_date": "2020-01-01", "version": version(app, claim)}
+    )
+    assert response.status_code == 302
+    assert factories.get(app, Claim, claim).assignee_id == other
+
+
 def test_reassigning_work_in_progress_records_who_had_it(app, users, client_as, claim_at):
     claim = claim_at("in_research")
     other = factories.make_user(app, role="reviewer")
@@ -178,8 +195,9 @@ def test_a_retired_rating_cannot_be_chosen_but_stays_on_old_verdicts(app, users,
     false = factories.rating_id(app, "False")
     assert client_as("admin").post(f"/admin/ratings/{false}/retire").status_code == 302
     assert "False" in page_text(client_as("viewer").get(f"/claims/{approved}"))
-    response = _verdict(client_as("reviewer"), fresh, app, rating=false)
-    assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
+    response = _verdict(client_as("reviewer"), fresh, app, rating=false)  # a page opened before
+    assert response.status_code == 422 and "has been retired; choose another" in response.get_data(as_text=True)
+    assert f'<option value="{false}"' not in client_as("reviewer").get(f"/claims/{fresh}").get_data(as_text=True)
 
 
 def test_editor_returns_with_a_note_the_reviewer_sees_then_approves(app, client_as, claim_at):
@@ -212,7 +230,8 @@ def test_a_move_someone_else_already_made_says_who(app, client_as, claim_at):
     response = client_as("admin").post(f"/claims/{claim}/return", data={"note": "Please redo", "version": stale_version})
     text = page_text(response)
     assert response.status_code == 409
-    assert "approved this claim" in text and "Please redo" in response.get_data(as_text=True)
+    assert "approved the verdict just now, after you opened this page" in text
+    assert "Please redo" in response.get_data(as_text=True)  # what was typed is shown
     assert factories.get(app, Claim, claim).status == ClaimStatus.APPROVED
 
 

@@ -96,7 +96,11 @@ def show(article_id: int):
     article = db.session.scalar(
         select(Article)
         .where(Article.id == article_id)
-        .options(selectinload(Article.sentences), selectinload(Article.claims), selectinload(Article.created_by))
+        .options(
+            selectinload(Article.sentences),
+            selectinload(Article.claims).selectinload(Claim.rating),
+            selectinload(Article.created_by),
+        )
     )
     if article is None:
         abort(404)

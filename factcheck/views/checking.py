@@ -11,8 +11,9 @@ from .. import workflow
 from ..extensions import db
 from ..forms import AssignForm, BulkForm, CommentForm, DropForm, NoteForm, ReturnForm, VerdictForm
 from ..models import AuditEvent, Claim, DropReason, Rating, User
+from ..ratings import scale
 from ..security import is_safe_next
-from ..templating import reltime
+from ..templating import action_text, localize, reltime
 from .claims import _load_claim, render_claim_page, reviewer_choices
 
 bp = Blueprint("checking", __name__)
@@ -33,9 +34,14 @@ def last_change(claim: Claim) -> str:
     ).first()
     if event is None:
         return "Someone else changed this claim while you were working."
-    who = event.actor.name if event.actor else "Someone"
-    what = event.action.replace("_", " ")
-    return f"{who} {what} this claim {reltime(event.at)} while you were working. Here it is as it is now; what you typed is still in your form."
+    if event.actor_id == current_user.id:
+        who = "You (in another tab or window)"
+    else:
+        who = event.actor.name if event.actor else "Someone"
+    return (
+        f"{who} {action_text(event.action)} {reltime(event.at)}, after you opened this page. "
+        "Here is the claim as it is now; what you typed is kept."
+    )
 
 
 def attempt(claim: Claim, form_name: str, form, change: Callable[[], object], done: str):
@@ -72,7 +78,9 @@ def assign(claim_id: int):
     claim = _load_claim(claim_id)
     _authorize(claim, "assign")
     form = AssignForm()
-    form.assignee.choices = reviewer_choices()
+    form.assignee.choices = [(0, "Choose a reviewer…")] + reviewer_choices()
+    if claim.due_at:
+        form.unchanged_due = localize(claim.due_at).date()
     if not form.validate():
         return render_claim_page(claim, 422, assign_form=form)
     reviewer = db.session.get(User, form.assignee.data)
@@ -97,7 +105,9 @@ def start_research(claim_id: int):
     return attempt(
         claim, "action_form", form,
         lambda: workflow.start_research(claim, by=current_user, expected_version=form.expected_version),
-        "Research started. Add evidence, then write the verdict.",
+        "Research resumed. The editor's note stays on the page until you resubmit."
+        if claim.status.value == "returned"
+        else "Research started. Add evidence, then write the verdict.",
     )
 
 
@@ -107,9 +117,9 @@ def verdict(claim_id: int):
     submit = request.form.get("submit_verdict") is not None
     _authorize(claim, "submit_verdict" if submit else "work")
     form = VerdictForm()
-    from .claims import rating_choices
-
-    form.rating.choices = rating_choices(claim)
+    # Every rating is a valid choice here, so a rating retired since the page was opened gets
+    # the workflow's own message ("retired; choose another") instead of "not a valid choice".
+    form.rating.choices = [(0, "")] + [(r.id, r.name) for r in scale()]
     if not form.validate():
         return render_claim_page(claim, 422, verdict_form=form)
     rating = db.session.get(Rating, form.rating.data) if form.rating.data else None
@@ -197,6 +207,14 @@ def comment(claim_id: int):
     return redirect(url_for("claims.show", claim_id=claim.id, _anchor="timeline-end"))
 
 
+def _with_selection(url: str, ids: list[int]) -> str:
+    """The same page with these claims still ticked."""
+    if not ids:
+        return url
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}selected={','.join(map(str, ids))}"
+
+
 @bp.post("/claims/bulk")
 def bulk():
     """Assign or drop the ticked claims, all or none."""
@@ -204,6 +222,7 @@ def bulk():
         abort(403)
     back = request.form.get("next") if is_safe_next(request.form.get("next")) else url_for("queues.claims")
     ids = sorted({int(i) for i in request.form.getlist("claim") if i.isdigit()})
+    refused = _with_selection(back, ids)  # where to go when nothing changed: ticks kept
     form = BulkForm()
     form.assignee.choices = [(0, "")] + reviewer_choices()
     if not ids:
@@ -212,7 +231,7 @@ def bulk():
     if not form.validate():
         problems = "; ".join(f"{getattr(form, name).label.text}: {' '.join(errs)}" for name, errs in form.errors.items())
         flash(f"Nothing was changed. {problems}", "error")
-        return redirect(back)
+        return redirect(refused)
     claims = db.session.scalars(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id)).all()
     failures = []
     for claim in claims:
@@ -226,11 +245,11 @@ def bulk():
             else:
                 workflow.drop(claim, by=current_user, reason=DropReason(form.reason.data or DropReason.OUT_OF_SCOPE))
         except workflow.WorkflowError as error:
-            failures.append(f"#{claim.id}: {error.message}")
+            failures.append(error.message.replace(" Reload the page to see where it stands.", ""))
     if failures:
         db.session.rollback()
-        flash("Nothing was changed, because: " + " ".join(failures), "error")
-        return redirect(back)
+        flash("Nothing was changed, because: " + " ".join(failures) + " Untick those claims and apply again.", "error")
+        return redirect(refused)
     db.session.commit()
     verb = "assigned" if form.action.data == "assign" else "dropped"
     flash(f"{len(claims)} claim{'s' if len(claims) != 1 else ''} {verb}.", "success")

@@ -182,7 +182,7 @@ def render_claim_page(claim: Claim, status: int = 200, unsaved=None, **submitted
     `unsaved` is a form whose move is no longer possible: its typed text is shown for copying."""
     forms = blank_forms(claim)
     forms.update(submitted)
-    forms["assign_form"].assignee.choices = reviewer_choices()
+    forms["assign_form"].assignee.choices = [(0, "Choose a reviewer…")] + reviewer_choices()
     forms["verdict_form"].rating.choices = rating_choices(claim)
     history = db.session.scalars(
         select(AuditEvent)

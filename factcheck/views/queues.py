@@ -196,6 +196,7 @@ def claims():
             bulk_form=bulk_form,
             now=now,
             can_bulk=current_user.can_manage_articles,
+            selected={int(i) for i in request.args.get("selected", "").split(",") if i.isdigit()},
         ),
         422 if problems else 200,
     )
