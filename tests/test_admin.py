@@ -46,3 +46,28 @@ def test_admin_cannot_deactivate_themselves(app, client_as, users):
     assert response.status_code == 302
     assert factories.get(app, User, users["admin"]).active is True
     assert "cannot deactivate your own account" in client.get("/admin/users").get_data(as_text=True)
+
+
+def _scale(app):
+    from factcheck.models import Rating
+
+    return [(r.name, r.retired) for r in factories.scalars(app, select(Rating).order_by(Rating.position, Rating.id))]
+
+
+def test_default_scale_is_in_place(app):
+    assert [name for name, _ in _scale(app)] == ["True", "Mostly true", "Half true", "Mostly false", "False", "Misleading", "Unproven"]
+
+
+def test_admin_adds_renames_reorders_and_retires_ratings(app, client_as):
+    admin = client_as("admin")
+    assert admin.post("/admin/ratings", data={"name": "Satire", "description": "Not meant literally.", "tone": "purple", "needs_evidence": ""}).status_code == 302
+    dup = admin.post("/admin/ratings", data={"name": "satire", "tone": "red"})
+    assert dup.status_code == 422 and "already a rating called" in dup.get_data(as_text=True)
+    satire = factories.rating_id(app, "Satire")
+    assert admin.post(f"/admin/ratings/{satire}/up").status_code == 302
+    assert [n for n, _ in _scale(app)][-2:] == ["Satire", "Unproven"]
+    admin.post(f"/admin/ratings/{satire}/edit", data={"name": "Parody", "description": "x", "tone": "purple"})
+    admin.post(f"/admin/ratings/{satire}/retire")
+    assert ("Parody", True) in _scale(app)
+    history = [e.action for e in factories.scalars(app, select(AuditEvent).where(AuditEvent.entity == "rating"))]
+    assert history == ["created", "moved", "edited", "retired"]

@@ -272,3 +272,21 @@ def test_bulk_assign_is_all_or_nothing(app, users, client_as, claim_at):
     assert {factories.get(app, Claim, c).status for c in (first, second)} == {ClaimStatus.ASSIGNED}
     missing = editor.post("/claims/bulk", data={"action": "assign", "claim": [first], "due_date": TOMORROW})
     assert "Choose a reviewer" in editor.get(missing.headers["Location"]).get_data(as_text=True)
+
+
+def test_bulk_assign_from_the_article_page(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    claims = [
+        factories.make_claim(app, article, users["editor"], quote=q)
+        for q in ("Bus spending rises by 18 percent.", "Critics said property taxes would rise again.")
+    ]
+    editor = client_as("editor")
+    page = editor.get(f"/articles/{article}").get_data(as_text=True)
+    assert 'name="claim"' in page and "Assign or drop the ticked claims" in page
+    response = editor.post(
+        "/claims/bulk",
+        data={"claim": claims, "action": "assign", "assignee": users["reviewer"], "due_date": TOMORROW, "next": f"/articles/{article}"},
+    )
+    assert response.headers["Location"] == f"/articles/{article}"
+    assert {factories.get(app, Claim, c).assignee_id for c in claims} == {users["reviewer"]}
+    assert 'name="claim"' not in client_as("viewer").get(f"/articles/{article}").get_data(as_text=True)

@@ -128,6 +128,8 @@ def show(article_id: int):
         article=article,
         claims=claims,
         picked=set(request.args.getlist("picked", type=int)),
+        selected={int(i) for i in request.args.get("selected", "").split(",") if i.isdigit()},
+        bulk_form=_bulk_form(),
         body_html=body_html,
         counts=counts,
         can_edit=article.can_edit(current_user),
@@ -195,6 +197,15 @@ def unlock(article_id: int):
         flash(f"Text unlocked; {claims} removed (each removal is in the history).", "success")
         return redirect(url_for("articles.edit", article_id=article.id))
     return render_template("articles/unlock.html", form=form, article=article), 422 if form.errors else 200
+
+
+def _bulk_form():
+    from ..forms import BulkForm
+    from .claims import reviewer_choices
+
+    form = BulkForm(formdata=None)
+    form.assignee.choices = [(0, "Choose a reviewer…")] + reviewer_choices()
+    return form
 
 
 def _attach_error(form, error: WorkflowError) -> None:
