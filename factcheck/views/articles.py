@@ -32,7 +32,7 @@ def status_counts_by_article(article_ids: list[int]) -> dict[int, dict[ClaimStat
     return counts
 
 
-def _load_article(article_id: int) -> Article:
+def load_article(article_id: int) -> Article:
     article = db.session.get(Article, article_id)
     if article is None:
         abort(404)
@@ -79,7 +79,7 @@ def new():
                     published_on=form.published_on.data,
                 )
             except WorkflowError as error:
-                _attach_error(form, error)
+                attach_error(form, error)
             else:
                 db.session.commit()
                 flash(
@@ -138,7 +138,7 @@ def show(article_id: int):
 
 @bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
 def edit(article_id: int):
-    article = _load_article(article_id)
+    article = load_article(article_id)
     _require_editor(article)
     form = ArticleForm(obj=article if request.method == "GET" else None)  # see claims.edit
     if request.method == "GET":
@@ -167,7 +167,7 @@ def edit(article_id: int):
                 form.version.data = article.version
                 return render_template("articles/form.html", form=form, article=article, stale=article), 409
             except WorkflowError as error:
-                _attach_error(form, error)
+                attach_error(form, error)
             else:
                 db.session.commit()
                 flash("Article saved.", "success")
@@ -177,7 +177,7 @@ def edit(article_id: int):
 
 @bp.route("/<int:article_id>/unlock", methods=["GET", "POST"])
 def unlock(article_id: int):
-    article = _load_article(article_id)
+    article = load_article(article_id)
     _require_editor(article)
     if not article.is_body_locked:
         flash("The text has no claims, so it is not locked: edit it here.", "info")
@@ -208,7 +208,7 @@ def _bulk_form():
     return form
 
 
-def _attach_error(form, error: WorkflowError) -> None:
+def attach_error(form, error: WorkflowError) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = list(field.errors) + [error.message]

@@ -14,7 +14,7 @@ from ..models import AuditEvent, Claim, DropReason, Rating, User
 from ..ratings import scale
 from ..security import is_safe_next
 from ..templating import action_text, localize, reltime
-from .claims import _load_claim, render_claim_page, reviewer_choices
+from .claims import load_claim, render_claim_page, reviewer_choices
 
 bp = Blueprint("checking", __name__)
 
@@ -75,7 +75,7 @@ def attempt(claim: Claim, form_name: str, form, change: Callable[[], object], do
 
 @bp.post("/claims/<int:claim_id>/assign")
 def assign(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     _authorize(claim, "assign")
     form = AssignForm()
     form.assignee.choices = [(0, "Choose a reviewer…")] + reviewer_choices()
@@ -99,7 +99,7 @@ def assign(claim_id: int):
 
 @bp.post("/claims/<int:claim_id>/start")
 def start_research(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     _authorize(claim, "start_research")
     form = NoteForm()
     return attempt(
@@ -113,7 +113,7 @@ def start_research(claim_id: int):
 
 @bp.post("/claims/<int:claim_id>/verdict")
 def verdict(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     submit = request.form.get("submit_verdict") is not None
     _authorize(claim, "submit_verdict" if submit else "work")
     form = VerdictForm()
@@ -135,7 +135,7 @@ def verdict(claim_id: int):
 
 @bp.post("/claims/<int:claim_id>/approve")
 def approve(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     _authorize(claim, "approve")
     form = NoteForm()
     if not form.validate():
@@ -149,7 +149,7 @@ def approve(claim_id: int):
 
 @bp.post("/claims/<int:claim_id>/return")
 def return_for_work(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     _authorize(claim, "return_for_work")
     form = ReturnForm()
     if not form.validate():
@@ -163,7 +163,7 @@ def return_for_work(claim_id: int):
 
 @bp.post("/claims/<int:claim_id>/drop")
 def drop(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     _authorize(claim, "drop")
     form = DropForm()
     if not form.validate():
@@ -180,7 +180,7 @@ def drop(claim_id: int):
 
 @bp.post("/claims/<int:claim_id>/restore")
 def restore(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     _authorize(claim, "restore")
     form = NoteForm()
     return attempt(
@@ -192,7 +192,7 @@ def restore(claim_id: int):
 
 @bp.post("/claims/<int:claim_id>/comments")
 def comment(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     _authorize(claim, "comment")
     form = CommentForm()
     if not form.validate():

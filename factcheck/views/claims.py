@@ -23,14 +23,14 @@ from ..models import MOVES, Article, AuditEvent, Claim, Comment, Role, User
 from ..ratings import scale
 from ..templating import localize
 from ..workflow import StaleEdit, WorkflowError, check_span, create_claim, delete_claim, edit_claim
-from .articles import _attach_error, _load_article
+from .articles import attach_error, load_article
 
 bp = Blueprint("claims", __name__)
 
 CONTEXT_CHARS = 280
 
 
-def _load_claim(claim_id: int) -> Claim:
+def load_claim(claim_id: int) -> Claim:
     claim = db.session.get(Claim, claim_id)
     if claim is None:
         abort(404)
@@ -57,7 +57,7 @@ def span_context(article: Article, start: int, end: int) -> tuple[str, str, str]
 
 @bp.route("/articles/<int:article_id>/claims/new", methods=["GET", "POST"])
 def new(article_id: int):
-    article = _load_article(article_id)
+    article = load_article(article_id)
     if not article.can_edit(current_user):
         abort(403)
     form = ClaimForm()
@@ -76,7 +76,7 @@ def new(article_id: int):
         try:
             form.start.data, form.end.data = check_span(article, form.start.data, form.end.data)
         except WorkflowError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
     elif form.validate():
         try:
             claim = create_claim(
@@ -89,7 +89,7 @@ def new(article_id: int):
             )
         except WorkflowError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash(f"Claim #{claim.id} created.", "success")
@@ -123,7 +123,7 @@ def _span_of_sentences(article: Article, positions: list[int]) -> tuple[int, int
 
 @bp.get("/claims/<int:claim_id>")
 def show(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     return render_claim_page(claim)
 
 
@@ -217,7 +217,7 @@ def render_claim_page(claim: Claim, status: int = 200, unsaved=None, **submitted
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
 def edit(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     if not claim.can_edit(current_user):
         abort(403)
     # On POST only what was sent counts: a field missing from the request must not be filled in
@@ -241,7 +241,7 @@ def edit(claim_id: int):
             form.version.data = claim.version
             return render_template("claims/edit.html", form=form, claim=claim, stale=claim), 409
         except WorkflowError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash("Claim saved.", "success")
@@ -251,7 +251,7 @@ def edit(claim_id: int):
 
 @bp.route("/claims/<int:claim_id>/delete", methods=["GET", "POST"])
 def delete(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     if not claim.can_delete(current_user):
         abort(403)
     form = ConfirmForm()

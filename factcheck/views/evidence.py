@@ -7,7 +7,8 @@ from .. import workflow
 from ..extensions import db
 from ..forms import ConfirmForm, EvidenceForm
 from ..models import Evidence
-from .claims import _load_claim, render_claim_page
+from .articles import attach_error
+from .claims import load_claim, render_claim_page
 
 bp = Blueprint("evidence", __name__)
 
@@ -29,7 +30,7 @@ def _values(form) -> dict:
 
 @bp.post("/claims/<int:claim_id>/evidence")
 def add(claim_id: int):
-    claim = _load_claim(claim_id)
+    claim = load_claim(claim_id)
     if not claim.is_actor(current_user, "work"):
         abort(403)
     form = EvidenceForm()
@@ -39,7 +40,7 @@ def add(claim_id: int):
         except workflow.WorkflowError as error:
             db.session.rollback()
             db.session.refresh(claim)
-            _attach(form, error)
+            attach_error(form, error)
             return render_claim_page(claim, 422 if error.field else 409, evidence_form=form)
         else:
             db.session.commit()
@@ -66,7 +67,7 @@ def edit(evidence_id: int):
             return render_template("evidence/edit.html", form=form, evidence=evidence, stale=True), 409
         except workflow.WorkflowError as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash("Evidence saved.", "success")
@@ -92,11 +93,3 @@ def delete(evidence_id: int):
         flash("Evidence removed (it stays in the claim's history).", "success")
         return redirect(url_for("claims.show", claim_id=claim_id, _anchor="evidence"))
     return render_template("evidence/delete.html", form=form, evidence=evidence), 422 if form.errors else 200
-
-
-def _attach(form, error: workflow.WorkflowError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
