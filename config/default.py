@@ -8,6 +8,8 @@ SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 NEWSROOM_NAME = "Demo Newsroom"
 NEWSROOM_URL = "https://newsroom.example.org"
 NEWSROOM_TIMEZONE = "UTC"
+# Where people reach this app; links in exports made from the command line start with it.
+APP_URL = "http://127.0.0.1:5000"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -36,11 +36,11 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine)
 
     from . import cli, security, templating
-    from .views import admin, articles, auth, checking, claims, evidence, main, queues
+    from .views import admin, articles, auth, checking, claims, evidence, exports, main, queues
 
     security.init_app(app)
     templating.init_app(app)
-    for module in (main, auth, articles, claims, checking, evidence, queues, admin):
+    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app
@@ -55,6 +55,6 @@ def _config_from_environment(app: Flask) -> None:
             if url.startswith(prefix):
                 url = "postgresql+psycopg://" + url[len(prefix):]
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE"):
+    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE", "APP_URL"):
         if env.get(key):
             app.config[key] = env[key]

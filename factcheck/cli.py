@@ -1,7 +1,9 @@
-"""flask commands for operators: create-user, seed-demo."""
+"""flask commands for operators: create-user, seed-demo, export-verdicts."""
+
+import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 
 from .extensions import db
@@ -12,6 +14,7 @@ from .users import UserError, create_user
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(export_verdicts_command)
 
 
 @click.command("create-user")
@@ -46,3 +49,35 @@ def seed_demo_command() -> None:
     click.echo("Demo sign-ins (email / password):")
     for email, _name, role, password in DEMO_USERS:
         click.echo(f"  {role.value:<9} {email:<34} {password}")
+
+
+@click.command("export-verdicts")
+@click.option("--status", default="approved", show_default=True, help="A status, 'open' or 'any'.")
+@click.option("--assignee", default="", help="Reviewer's user id, or 'none'.")
+@click.option("--rating", default="", help="Rating id.")
+@click.option("--article", type=int, default=None, help="Article id.")
+@click.option("--approved-from", default="", help="First approval date, YYYY-MM-DD.")
+@click.option("--approved-to", default="", help="Last approval date, YYYY-MM-DD.")
+@click.option("--text", "q", default="", help="Words in the claim, quote or claimant.")
+@click.option("--overdue", is_flag=True, help="Only overdue claims.")
+@click.option("--bom", is_flag=True, help="Start with a byte-order mark, for Excel.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="File to write (default: stdout).")
+@with_appcontext
+def export_verdicts_command(output: str, bom: bool, **options) -> None:
+    """Write verdicts as CSV, with the same filters as the claims list's Export button."""
+    from .export import csv_chunks, verdict_rows
+    from .filters import Filters
+
+    filters = Filters(**{**options, "overdue": options["overdue"]})
+    problems = filters.problems()
+    if problems:
+        raise click.UsageError(" ".join(problems))
+    with current_app.test_request_context(base_url=current_app.config["APP_URL"]):
+        rows = verdict_rows(filters, lambda claim_id: url_for("claims.show", claim_id=claim_id, _external=True))
+        stream = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
+        try:
+            for chunk in csv_chunks(rows, bom=bom):
+                stream.write(chunk)
+        finally:
+            if stream is not sys.stdout:
+                stream.close()

@@ -74,7 +74,14 @@ def test_claims_list_filters_and_pages_by_keyset(app, users, client_as):
 
 @pytest.mark.parametrize(
     "query, message",
-    [("status=published", "There is no status “published”"), ("assignee=bob", "not a person"), ("rating=x", "not a rating")],
+    [
+        ("status=published", "There is no status “published”"),
+        ("assignee=bob", "not a person"),
+        ("rating=x", "There is no rating “x”"),
+        ("rating=999", "There is no rating “999”"),
+        ("approved_from=2026-02-30", "is not a date"),
+        ("approved_from=2026-03-01&approved_to=2026-02-01", "ends before it starts"),
+    ],
 )
 def test_unknown_filters_are_explained_not_ignored(client_as, query, message):
     response = client_as("viewer").get(f"/claims?{query}")

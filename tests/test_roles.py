@@ -39,6 +39,7 @@ MATRIX = [
     ("GET", "/queue", None, ALL, 200),
     ("GET", "/review", None, ALL, 200),
     ("GET", "/claims", None, ALL, 200),
+    ("GET", "/claims/export.csv", None, {"admin", "editor", "viewer"}, 200),
     ("GET", "/articles/", None, ALL, 200),
     ("GET", "/articles/new", None, EDITORS, 200),
     ("POST", "/articles/new", ARTICLE, EDITORS, 302),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Role, User, utcnow
+from ..filters import utc_midnight
 from ..templating import localize
 from .articles import status_counts_by_article
 
@@ -72,7 +73,7 @@ def approved_per_week(now) -> list[tuple[str, int]]:
     today = localize(now).date()
     monday = today - timedelta(days=today.weekday())
     starts = [monday - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
-    bounds = [_utc_midnight(day) for day in starts] + [_utc_midnight(monday + timedelta(weeks=1))]
+    bounds = [utc_midnight(day) for day in starts] + [utc_midnight(monday + timedelta(weeks=1))]
     counts = db.session.execute(
         select(
             *[
@@ -82,11 +83,3 @@ def approved_per_week(now) -> list[tuple[str, int]]:
         ).where(Claim.approved_at >= bounds[0])
     ).one()
     return [(day.strftime("%-d %b"), count) for day, count in zip(starts, counts)]
-
-
-def _utc_midnight(day):
-    from datetime import UTC, datetime, time
-
-    from ..templating import newsroom_zone
-
-    return datetime.combine(day, time(0), tzinfo=newsroom_zone()).astimezone(UTC).replace(tzinfo=None)

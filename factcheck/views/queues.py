@@ -1,7 +1,6 @@
 """Lists of claims: my queue (a reviewer's work), the review queue (an editor's) and the
 filterable claims list with keyset pagination and bulk actions."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -12,6 +11,8 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..forms import BulkForm
 from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Rating, Role, User, utcnow
+from ..filters import SORTS, Filters
+from .exports import MAY_EXPORT
 from ..ratings import scale
 from .claims import reviewer_choices
 
@@ -19,7 +20,6 @@ bp = Blueprint("queues", __name__)
 
 PAGE_SIZE = 50
 FAR_FUTURE = datetime(9999, 12, 31)
-SORTS = {"newest": "Newest first", "oldest": "Oldest first", "due": "Due soonest"}
 
 
 def _with_relations(query: Select) -> Select:
@@ -55,75 +55,6 @@ def review():
         )
     ).all()
     return render_template("queues/review.html", claims=claims, now=utcnow())
-
-
-@dataclass
-class Filters:
-    """The claims list's filters, read from the query string (so a view can be bookmarked)."""
-
-    status: str = ""
-    assignee: str = ""
-    rating: str = ""
-    article: int | None = None
-    overdue: bool = False
-    q: str = ""
-    sort: str = "newest"
-
-    @classmethod
-    def from_args(cls, args) -> "Filters":
-        return cls(
-            status=args.get("status", ""),
-            assignee=args.get("assignee", ""),
-            rating=args.get("rating", ""),
-            article=args.get("article", type=int),
-            overdue=args.get("overdue") == "1",
-            q=args.get("q", "").strip()[:200],
-            sort=args.get("sort") if args.get("sort") in SORTS else "newest",
-        )
-
-    def args(self, **changes) -> dict:
-        values = {
-            "status": self.status, "assignee": self.assignee, "rating": self.rating, "article": self.article,
-            "overdue": "1" if self.overdue else "", "q": self.q, "sort": "" if self.sort == "newest" else self.sort,
-        }
-        values.update(changes)
-        return {k: v for k, v in values.items() if v not in ("", None)}
-
-    def problems(self) -> list[str]:
-        found = []
-        if self.status and self.status not in {s.value for s in ClaimStatus} | {"open"}:
-            found.append(f"There is no status “{self.status}”.")
-        if self.assignee and self.assignee != "none" and not self.assignee.isdigit():
-            found.append("The reviewer filter is not a person.")
-        if self.rating and not self.rating.isdigit():
-            found.append("The rating filter is not a rating.")
-        return found
-
-    def apply(self, query: Select, now: datetime) -> Select:
-        if self.status == "open":
-            query = query.where(Claim.status.not_in([ClaimStatus.APPROVED, ClaimStatus.DROPPED]))
-        elif self.status:
-            query = query.where(Claim.status == ClaimStatus(self.status))
-        if self.assignee == "none":
-            query = query.where(Claim.assignee_id.is_(None))
-        elif self.assignee:
-            query = query.where(Claim.assignee_id == int(self.assignee))
-        if self.rating:
-            query = query.where(Claim.rating_id == int(self.rating))
-        if self.article:
-            query = query.where(Claim.article_id == self.article)
-        if self.overdue:
-            query = query.where(Claim.due_at < now, Claim.status.in_(OPEN_FOR_REVIEWER))
-        if self.q:
-            pattern = "%" + self.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            query = query.where(
-                or_(
-                    func.lower(Claim.wording).like(pattern, escape="\\"),
-                    func.lower(Claim.quote).like(pattern, escape="\\"),
-                    func.lower(Claim.claimant).like(pattern, escape="\\"),
-                )
-            )
-        return query
 
 
 def _sort_key(sort: str):
@@ -196,6 +127,7 @@ def claims():
             bulk_form=bulk_form,
             now=now,
             can_bulk=current_user.can_manage_articles,
+            can_export=current_user.role in MAY_EXPORT,
             selected={int(i) for i in request.args.get("selected", "").split(",") if i.isdigit()},
         ),
         422 if problems else 200,

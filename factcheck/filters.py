@@ -1,0 +1,109 @@
+"""Which claims a list, an export or a command means: filters read from a query string."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, or_
+
+from .extensions import db
+from .models import OPEN_FOR_REVIEWER, Claim, ClaimStatus, Rating
+from .templating import newsroom_zone
+
+SORTS = {"newest": "Newest first", "oldest": "Oldest first", "due": "Due soonest"}
+
+
+def utc_midnight(day: date) -> datetime:
+    """The start of a day in the newsroom's time zone, as stored (naive UTC)."""
+    return datetime.combine(day, time(0), tzinfo=newsroom_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class Filters:
+    """The claims list's filters, read from the query string (so a view can be bookmarked)."""
+
+    status: str = ""
+    assignee: str = ""
+    rating: str = ""
+    article: int | None = None
+    overdue: bool = False
+    q: str = ""
+    sort: str = "newest"
+    approved_from: str = ""
+    approved_to: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        return cls(
+            status=args.get("status", ""),
+            assignee=args.get("assignee", ""),
+            rating=args.get("rating", ""),
+            article=args.get("article", type=int),
+            overdue=args.get("overdue") == "1",
+            q=args.get("q", "").strip()[:200],
+            sort=args.get("sort") if args.get("sort") in SORTS else "newest",
+            approved_from=args.get("approved_from", "").strip(),
+            approved_to=args.get("approved_to", "").strip(),
+        )
+
+    def args(self, **changes) -> dict:
+        values = {
+            "status": self.status, "assignee": self.assignee, "rating": self.rating, "article": self.article,
+            "overdue": "1" if self.overdue else "", "q": self.q, "sort": "" if self.sort == "newest" else self.sort,
+            "approved_from": self.approved_from, "approved_to": self.approved_to,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+    def problems(self) -> list[str]:
+        """What is wrong with these filters, in words for the page (or the command line)."""
+        found = []
+        if self.status and self.status not in {s.value for s in ClaimStatus} | {"open", "any"}:
+            found.append(f"There is no status “{self.status}”.")
+        if self.assignee and self.assignee != "none" and not self.assignee.isdigit():
+            found.append("The reviewer filter is not a person.")
+        if self.rating and (not self.rating.isdigit() or db.session.get(Rating, int(self.rating)) is None):
+            found.append(f"There is no rating “{self.rating}”.")
+        start, end = self._date("approved_from", found), self._date("approved_to", found)
+        if start and end and end < start:
+            found.append("The date range ends before it starts.")
+        return found
+
+    def _date(self, name: str, found: list[str]) -> date | None:
+        text = getattr(self, name)
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            found.append(f"“{text}” is not a date; use the form 2026-11-25.")
+            return None
+
+    def apply(self, query: Select, now: datetime) -> Select:
+        if self.status == "open":
+            query = query.where(Claim.status.not_in([ClaimStatus.APPROVED, ClaimStatus.DROPPED]))
+        elif self.status and self.status != "any":
+            query = query.where(Claim.status == ClaimStatus(self.status))
+        if self.assignee == "none":
+            query = query.where(Claim.assignee_id.is_(None))
+        elif self.assignee:
+            query = query.where(Claim.assignee_id == int(self.assignee))
+        if self.rating:
+            query = query.where(Claim.rating_id == int(self.rating))
+        if self.article:
+            query = query.where(Claim.article_id == self.article)
+        if self.overdue:
+            query = query.where(Claim.due_at < now, Claim.status.in_(OPEN_FOR_REVIEWER))
+        if self.approved_from:
+            query = query.where(Claim.approved_at >= utc_midnight(date.fromisoformat(self.approved_from)))
+        if self.approved_to:
+            query = query.where(Claim.approved_at < utc_midnight(date.fromisoformat(self.approved_to) + timedelta(days=1)))
+        if self.q:
+            pattern = "%" + self.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(
+                or_(
+                    func.lower(Claim.wording).like(pattern, escape="\\"),
+                    func.lower(Claim.quote).like(pattern, escape="\\"),
+                    func.lower(Claim.claimant).like(pattern, escape="\\"),
+                )
+            )
+        return query
