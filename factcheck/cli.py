@@ -65,7 +65,7 @@ def seed_demo_command() -> None:
 @with_appcontext
 def export_verdicts_command(output: str, bom: bool, **options) -> None:
     """Write verdicts as CSV, with the same filters as the claims list's Export button."""
-    from .export import csv_chunks, verdict_rows
+    from .export import claim_url_maker, csv_chunks, verdict_rows
     from .filters import Filters
 
     filters = Filters(**{**options, "overdue": options["overdue"]})
@@ -73,7 +73,7 @@ def export_verdicts_command(output: str, bom: bool, **options) -> None:
     if problems:
         raise click.UsageError(" ".join(problems))
     with current_app.test_request_context(base_url=current_app.config["APP_URL"]):
-        rows = verdict_rows(filters, lambda claim_id: url_for("claims.show", claim_id=claim_id, _external=True))
+        rows = verdict_rows(filters, claim_url_maker(url_for))
         stream = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
         try:
             for chunk in csv_chunks(rows, bom=bom):

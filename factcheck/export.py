@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Callable, Iterator
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -22,7 +22,7 @@ COLUMNS = [
 ]
 BATCH = 1000
 # A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = "=+-@\t\r"
 
 
 def safe_cell(value) -> str:
@@ -34,18 +34,39 @@ def safe_cell(value) -> str:
         return value.replace(microsecond=0).isoformat() + "Z"
     if isinstance(value, date):
         return value.isoformat()
-    text = str(getattr(value, "value", value))
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return _text(str(getattr(value, "value", value)))
+
+
+def _text(value: str | None) -> str:
+    if not value:
+        return ""
+    return "'" + value if value[0] in FORMULA_CHARS else value
+
+
+def _iso_utc(value) -> str:
+    """A stored time as ISO 8601 UTC; SQLite hands back its text, PostgreSQL a datetime."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value[:19].replace(" ", "T") + "Z"
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+def _iso_date(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()
 
 
 def verdict_query(filters: Filters) -> Select:
-    """One row of plain columns per claim (no ORM objects: the export streams 100,000s)."""
+    """One row of plain columns per claim (no ORM objects: the export streams 100,000s). Times,
+    dates and the status come as the database stores them, converted once, below."""
     reviewer, approver = aliased(User), aliased(User)
     query = (
         select(
-            Claim.id, Article.title, Article.url, Article.outlet, Article.published_on, Claim.wording,
-            Claim.quote, Claim.claimant, Claim.status, Rating.name, Claim.rationale, reviewer.name,
-            approver.name, Claim.approved_at,
+            Claim.id, Article.title, Article.url, Article.outlet, type_coerce(Article.published_on, String),
+            Claim.wording, Claim.quote, Claim.claimant, type_coerce(Claim.status, String), Rating.name,
+            Claim.rationale, reviewer.name, approver.name, type_coerce(Claim.approved_at, String),
         )
         .join(Article, Claim.article_id == Article.id)
         .outerjoin(Rating, Claim.rating_id == Rating.id)
@@ -59,11 +80,12 @@ def verdict_query(filters: Filters) -> Select:
 def verdict_rows(filters: Filters, claim_url: Callable[[int], str]) -> Iterator[list[str]]:
     """The export's rows, read in batches: each batch's evidence comes in one more query, so
     memory stays flat and the query count grows with batches, not with rows."""
-    result = db.session.execute(verdict_query(filters).execution_options(yield_per=BATCH))
+    connection = db.session.connection()
+    result = connection.execution_options(yield_per=BATCH).execute(verdict_query(filters))
     for batch in result.partitions():
         ids = [row[0] for row in batch]
         urls = defaultdict(list)
-        evidence = db.session.execute(
+        evidence = connection.execute(
             select(Evidence.claim_id, Evidence.url)
             .where(Evidence.claim_id.in_(ids), Evidence.withheld.is_(False))
             .order_by(Evidence.claim_id, Evidence.id)
@@ -73,14 +95,19 @@ def verdict_rows(filters: Filters, claim_url: Callable[[int], str]) -> Iterator[
         for (claim_id, title, url, outlet, published, wording, quote, claimant, status, rating,
              rationale, reviewer, approver, approved_at) in batch:
             yield [
-                safe_cell(v)
-                for v in (
-                    claim_id, title, url, outlet, published, wording, quote, claimant, status, rating,
-                    rationale, "\n".join(urls.get(claim_id, ())), reviewer, approver, approved_at,
-                    None,  # corrected_at: corrections arrive with the published verdict pages
-                    claim_url(claim_id),
-                )
+                str(claim_id), _text(title), _text(url), _text(outlet), _iso_date(published), _text(wording),
+                _text(quote), _text(claimant), status, _text(rating), _text(rationale),
+                _text("\n".join(urls.get(claim_id, ()))), _text(reviewer), _text(approver), _iso_utc(approved_at),
+                "",  # corrected_at: corrections arrive with the published verdict pages
+                claim_url(claim_id),
             ]
+
+
+def claim_url_maker(url_for) -> Callable[[int], str]:
+    """claim id -> absolute claim address, building the address once (url_for per row is slow)."""
+    template = url_for("claims.show", claim_id=999999999, _external=True)
+    head, tail = template.split("999999999")
+    return lambda claim_id: f"{head}{claim_id}{tail}"
 
 
 def csv_chunks(rows: Iterator[list[str]], bom: bool = False, rows_per_chunk: int = 200) -> Iterator[str]:

@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 
-from ..export import csv_chunks, export_filename, verdict_rows
+from ..export import claim_url_maker, csv_chunks, export_filename, verdict_rows
 from ..filters import Filters
 from ..models import Role
 from ..templating import today_in_newsroom
@@ -28,7 +28,7 @@ def verdicts_csv():
         for problem in problems:
             flash(f"Nothing was exported: {problem}", "error")
         return redirect(url_for("queues.claims", **filters.args()))
-    rows = verdict_rows(filters, lambda claim_id: url_for("claims.show", claim_id=claim_id, _external=True))
+    rows = verdict_rows(filters, claim_url_maker(url_for))
     response = Response(
         stream_with_context(csv_chunks(rows, bom=request.args.get("bom") == "1")),
         mimetype="text/csv",
