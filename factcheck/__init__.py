@@ -36,11 +36,11 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine)
 
     from . import cli, security, templating
-    from .views import admin, articles, auth, checking, claims, evidence, exports, main, queues
+    from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues
 
     security.init_app(app)
     templating.init_app(app)
-    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin):
+    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app

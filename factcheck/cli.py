@@ -1,4 +1,4 @@
-"""flask commands for operators: create-user, seed-demo, export-verdicts."""
+"""flask commands for operators: create-user, seed-demo, export-verdicts, export-claimreview."""
 
 import sys
 
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(export_verdicts_command)
+    app.cli.add_command(export_claimreview_command)
 
 
 @click.command("create-user")
@@ -78,6 +79,41 @@ def export_verdicts_command(output: str, bom: bool, **options) -> None:
         try:
             for chunk in csv_chunks(rows, bom=bom):
                 stream.write(chunk)
+        finally:
+            if stream is not sys.stdout:
+                stream.close()
+
+
+@click.command("export-claimreview")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="File to write (default: stdout).")
+@with_appcontext
+def export_claimreview_command(output: str) -> None:
+    """Write every published verdict as a JSON array of schema.org ClaimReview objects."""
+    import json
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from .export import claim_review
+    from .models import Claim
+    from .ratings import scale
+    from .views.public import newsroom, verdict_url
+
+    ratings = scale()
+    query = (
+        select(Claim)
+        .where(Claim.first_published_at.is_not(None))
+        .order_by(Claim.id)
+        .options(selectinload(Claim.article), selectinload(Claim.published_rating))
+        .execution_options(yield_per=500)
+    )
+    with current_app.test_request_context(base_url=current_app.config["APP_URL"]):
+        stream = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
+        try:
+            stream.write("[")
+            for n, claim in enumerate(db.session.scalars(query)):
+                stream.write(("," if n else "") + "\n" + json.dumps(claim_review(claim, verdict_url(claim.id), ratings, newsroom()), ensure_ascii=False))
+            stream.write("\n]\n")
         finally:
             if stream is not sys.stdout:
                 stream.close()

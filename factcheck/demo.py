@@ -156,7 +156,15 @@ PLAN = {
     "property taxes would rise": dict(reviewer="b", due=-1, end="assigned"),
     "Crime has fallen by half": dict(reviewer="a", due=-2, evidence=["crime", "tip"], rating="False", rationale="Police statistics show an 11 percent fall.", end="returned", note="Please compare with the regional figures too, and say which years the mayor meant."),
     "Police figures published in March": dict(reviewer="b", due=4, end="in_research"),
-    "reported burglaries fell from 1,240": dict(reviewer="a", due=-5, evidence=["police"], rating="True", rationale="The police statistics page gives exactly these figures.", end="approved"),
+    "reported burglaries fell from 1,240": dict(
+        reviewer="a", due=-5, evidence=["police"], rating="True",
+        rationale="The police statistics page gives exactly these figures.", end="approved",
+        correction=(
+            "The 2025 figure we relied on was provisional; the final figure is 934, so the fall is slightly smaller than claimed.",
+            "Mostly true",
+            "Final police figures show 1,240 burglaries in 2023 and 934 in 2025, not 910.",
+        ),
+    ),
     "Every independent study": dict(reviewer="a", due=5, end="assigned"),
     "Shipping through the harbour grew": dict(end="dropped"),
     "The programme costs 9 million dollars": dict(reviewer="b", due=-1, rating="Unproven", rationale="The board has not published the programme's accounts; neither figure can be checked yet.", end="approved"),
@@ -219,4 +227,9 @@ def seed_demo() -> bool:
                 workflow.add_comment(claim, by=reviewer, body="Will do; the regional series is published on Fridays.")
             elif plan["end"] == "approved":
                 workflow.approve(claim, by=editor)
+                if plan.get("correction"):
+                    note, rating, rationale = plan["correction"]
+                    workflow.issue_correction(claim, by=editor, note=note)
+                    workflow.save_verdict(claim, by=reviewer, rating=ratings[rating], rationale=rationale, submit=True)
+                    workflow.approve(claim, by=editor)
     return True

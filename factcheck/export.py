@@ -67,6 +67,7 @@ def verdict_query(filters: Filters) -> Select:
             Claim.id, Article.title, Article.url, Article.outlet, type_coerce(Article.published_on, String),
             Claim.wording, Claim.quote, Claim.claimant, type_coerce(Claim.status, String), Rating.name,
             Claim.rationale, reviewer.name, approver.name, type_coerce(Claim.approved_at, String),
+            type_coerce(Claim.corrected_at, String),
         )
         .join(Article, Claim.article_id == Article.id)
         .outerjoin(Rating, Claim.rating_id == Rating.id)
@@ -93,12 +94,12 @@ def verdict_rows(filters: Filters, claim_url: Callable[[int], str]) -> Iterator[
         for claim_id, url in evidence:
             urls[claim_id].append(url)
         for (claim_id, title, url, outlet, published, wording, quote, claimant, status, rating,
-             rationale, reviewer, approver, approved_at) in batch:
+             rationale, reviewer, approver, approved_at, corrected_at) in batch:
             yield [
                 str(claim_id), _text(title), _text(url), _text(outlet), _iso_date(published), _text(wording),
                 _text(quote), _text(claimant), status, _text(rating), _text(rationale),
                 _text("\n".join(urls.get(claim_id, ()))), _text(reviewer), _text(approver), _iso_utc(approved_at),
-                "",  # corrected_at: corrections arrive with the published verdict pages
+                _iso_utc(corrected_at),
                 claim_url(claim_id),
             ]
 
@@ -134,3 +135,41 @@ def _drain(buffer: io.StringIO) -> str:
 
 def export_filename(today: date) -> str:
     return f"factcheck-verdicts-{today.isoformat()}.csv"
+
+
+# -- schema.org ClaimReview ---------------------------------------------------------------------
+
+
+def claim_review(claim: Claim, page_url: str, scale: list[Rating], newsroom: dict) -> dict:
+    """The published verdict as schema.org ClaimReview. ratingValue counts down the scale from
+    its top (the truest rating is bestRating), retired ratings keeping their place."""
+    rating = claim.published_rating
+    position = next((i for i, r in enumerate(scale) if rating and r.id == rating.id), len(scale) - 1)
+    article = claim.article
+    item = {
+        "@type": "Claim",
+        "appearance": {"@type": "CreativeWork", "url": article.url, "headline": article.title},
+    }
+    if article.published_on:
+        item["datePublished"] = article.published_on.isoformat()
+    if claim.claimant:
+        item["author"] = {"@type": "Person", "name": claim.claimant}
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": page_url,
+        "claimReviewed": claim.wording,
+        "author": {"@type": "Organization", "name": newsroom["name"], "url": newsroom["url"]},
+        "datePublished": claim.first_published_at.date().isoformat(),
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": rating.name if rating else "",
+            "ratingValue": len(scale) - position,
+            "bestRating": len(scale),
+            "worstRating": 1,
+        },
+        "itemReviewed": item,
+    }
+    if claim.corrected_at:
+        review["dateModified"] = claim.corrected_at.date().isoformat()
+    return review

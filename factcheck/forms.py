@@ -343,6 +343,14 @@ class ReturnForm(VersionedForm):
     )
 
 
+class CorrectionForm(VersionedForm):
+    note = TextAreaField(
+        "What changed and why",
+        validators=[DataRequired("Say what changed and why; readers see this note in the corrections log."), Length(max=Claim.NOTE_MAX)],
+        description="Public: shown on the verdict page and in the corrections log once the corrected verdict is approved.",
+    )
+
+
 class DropForm(VersionedForm):
     reason = SelectField("Reason", choices={r.value: r.label for r in DropReason})
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=Claim.NOTE_MAX)])

@@ -15,7 +15,9 @@ from .extensions import db, login_manager
 from .models import LoginAttempt, User, utcnow
 
 # Everything else needs a signed-in, active user. New public pages must be added here on purpose.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "static", "public.verdict", "public.corrections", "public.claimreview_feed"}
+)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

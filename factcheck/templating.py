@@ -27,6 +27,7 @@ ACTIONS = {
     "verdict_drafted": "saved a draft verdict",
     "submitted": "submitted the verdict for review",
     "approved": "approved the verdict",
+    "correction_issued": "issued a correction",
     "returned": "returned it with a note",
     "dropped": "dropped it",
     "restored": "restored it",

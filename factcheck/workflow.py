@@ -19,6 +19,7 @@ from .models import (
     Claim,
     ClaimStatus,
     Comment,
+    Correction,
     DropReason,
     Evidence,
     EvidenceStance,
@@ -317,6 +318,7 @@ MOVE_NAMES = {
     "drop": "dropped",
     "restore": "restored",
     "comment": "commented on",
+    "correct": "corrected",
 }
 
 
@@ -432,10 +434,41 @@ def save_verdict(
 
 
 def approve(claim: Claim, *, by: User, note: str | None = None, expected_version: int | None = None) -> None:
+    """Lock the verdict and publish it. Approving a corrected verdict replaces the published
+    one, dates the correction and says so on the public page."""
     _require(claim, by, "approve", expected_version)
+    now = utcnow()
     claim.approved_by = by
-    claim.approved_at = utcnow()
+    claim.approved_at = now
+    claim.published_rating = claim.rating
+    claim.published_rationale = claim.rationale
+    if claim.first_published_at is None:
+        claim.first_published_at = now
+    else:
+        claim.corrected_at = now
+        for correction in claim.corrections:
+            if correction.published_at is None:
+                correction.published_at = now
+                correction.new_rating = claim.rating.name if claim.rating else None
     _move(claim, by, "approved", ClaimStatus.APPROVED, note=(note or "").strip() or None)
+
+
+def issue_correction(claim: Claim, *, by: User, note: str, expected_version: int | None = None) -> Correction:
+    """Reopen a published verdict to correct it. The published verdict stays up until the
+    corrected one is approved; the reviewer sees the note as the editor's instructions."""
+    _require(claim, by, "correct", expected_version)
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError("Say what changed and why; readers see this note in the corrections log.", field="note")
+    if len(note) > Correction.NOTE_MAX:
+        raise WorkflowError(f"The note is limited to {Correction.NOTE_MAX:,} characters.", field="note")
+    correction = Correction(
+        claim=claim, note=note, issued_by=by, previous_rating=claim.published_rating.name if claim.published_rating else None
+    )
+    db.session.add(correction)
+    claim.return_note = note
+    _move(claim, by, "correction_issued", ClaimStatus.IN_RESEARCH, note=note)
+    return correction
 
 
 def return_for_work(claim: Claim, *, by: User, note: str, expected_version: int | None = None) -> None:

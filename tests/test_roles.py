@@ -67,6 +67,7 @@ MATRIX = [
     ("POST", "/claims/{review}/return", {"note": "More, please.", "version": "{version}"}, EDITORS, 302),
     ("POST", "/claims/{claim}/drop", {"reason": "out_of_scope", "version": "{version}"}, EDITORS, 302),
     ("POST", "/claims/{dropped}/restore", {"version": "{version}"}, EDITORS, 302),
+    ("POST", "/claims/{approved}/correct", {"note": "A figure was revised.", "version": "{version}"}, EDITORS, 302),
     ("POST", "/claims/{research}/comments", {"body": "A question."}, PARTICIPANTS, 302),
     ("POST", "/claims/bulk", {"claim": "{claim}", "action": "drop", "reason": "out_of_scope"}, EDITORS, 302),
     ("GET", "/admin/users", None, {"admin"}, 200),
@@ -85,8 +86,9 @@ MATRIX = [
     ("POST", "/account/password", {"current_password": factories.PASSWORD, "new_password": "another long one", "confirm": "another long one"}, ALL, 302),
     ("POST", "/logout", {}, ALL, 302),
 ]
-# Public on purpose: the sign-in page. Signed-in people are sent on to their home page.
-PUBLIC = [("GET", "/login"), ("POST", "/login")]
+# Public on purpose: the sign-in page (signed-in people are sent on to their home page) and
+# what readers see (test_public.py).
+PUBLIC = [("GET", "/login"), ("POST", "/login"), ("GET", "/verdicts/1"), ("GET", "/corrections"), ("GET", "/claimreview.json")]
 # Answers that are not 'allowed or 403': a reviewer's home page is their queue.
 SPECIAL = {("GET", "/", "reviewer"): 302}
 
@@ -114,6 +116,7 @@ def build(app, users, text: str) -> dict:
         ("evidence", "in_research", "Taxes fell."),
         ("review", "in_review", "Taxes fell."),
         ("dropped", "dropped", "Taxes fell."),
+        ("approved", "approved", "Taxes fell."),
     ]:
         if name in names:
             claim_id = factories.claim_in(app, status, editor=users["editor"], reviewer=users["reviewer"], article=article, quote=quote)

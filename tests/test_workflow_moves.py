@@ -12,7 +12,7 @@ from factcheck.models import MOVES, AuditEvent, Claim, ClaimStatus, DropReason, 
 
 from . import factories
 
-STATUS_MOVES = ["assign", "start_research", "submit_verdict", "approve", "return_for_work", "drop", "restore"]
+STATUS_MOVES = ["assign", "start_research", "submit_verdict", "approve", "return_for_work", "drop", "restore", "correct"]
 
 # where each legal move leads (assign from in_research/returned hands the work to someone new)
 RESULT = {
@@ -22,6 +22,7 @@ RESULT = {
     "return_for_work": ClaimStatus.RETURNED,
     "drop": ClaimStatus.DROPPED,
     "restore": ClaimStatus.UNASSIGNED,
+    "correct": ClaimStatus.IN_RESEARCH,
 }
 
 
@@ -52,6 +53,8 @@ def perform(move: str, claim: Claim, by: User, other_reviewer: User) -> int:
         workflow.drop(claim, by=by, reason=DropReason.NOT_CHECKABLE)
     elif move == "restore":
         workflow.restore(claim, by=by)
+    elif move == "correct":
+        workflow.issue_correction(claim, by=by, note="The figure was for 2024, not 2025.")
     return prepared
 
 
@@ -98,6 +101,7 @@ LEGAL_FROM = {
     "return_for_work": ClaimStatus.IN_REVIEW,
     "drop": ClaimStatus.ASSIGNED,
     "restore": ClaimStatus.DROPPED,
+    "correct": ClaimStatus.APPROVED,
 }
 MAY = {
     "assign": {"admin", "editor"},
@@ -107,6 +111,7 @@ MAY = {
     "return_for_work": {"admin", "editor"},
     "drop": {"admin", "editor"},
     "restore": {"admin", "editor"},
+    "correct": {"admin", "editor"},
 }
 
 

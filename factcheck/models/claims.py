@@ -36,6 +36,7 @@ MOVES: dict[str, tuple[Actor, frozenset[ClaimStatus]]] = {
     "drop": (Actor.EDITOR, frozenset(S) - {S.APPROVED, S.DROPPED}),
     "restore": (Actor.EDITOR, frozenset({S.DROPPED})),
     "comment": (Actor.PARTICIPANT, frozenset(S)),
+    "correct": (Actor.EDITOR, frozenset({S.APPROVED})),
 }
 
 
@@ -99,6 +100,12 @@ class Claim(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # What readers see: the verdict as last approved. It stays up while a correction is worked
+    # on, and is replaced when the corrected verdict is approved.
+    published_rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id", ondelete="RESTRICT"))
+    published_rationale: Mapped[str | None] = mapped_column(Text)
+    first_published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -108,7 +115,11 @@ class Claim(db.Model):
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
-    rating: Mapped[Rating | None] = relationship()
+    rating: Mapped[Rating | None] = relationship(foreign_keys=[rating_id])
+    published_rating: Mapped[Rating | None] = relationship(foreign_keys=[published_rating_id])
+    corrections: Mapped[list[Correction]] = relationship(
+        back_populates="claim", order_by="Correction.id", cascade="all, delete-orphan", passive_deletes=True
+    )
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="claim", order_by="Evidence.id", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -148,6 +159,10 @@ class Claim(db.Model):
 
     def can_delete(self, user: User) -> bool:
         return self.can(user, "delete")
+
+    @property
+    def is_published(self) -> bool:
+        return self.first_published_at is not None
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         return (
@@ -202,3 +217,23 @@ class Comment(db.Model):
 
     claim: Mapped[Claim] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
+
+
+class Correction(db.Model):
+    """A published verdict reopened to be corrected: why, by whom, and when the corrected
+    verdict went out. The public corrections log lists the published ones."""
+
+    __tablename__ = "corrections"
+    NOTE_MAX = 5000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    previous_rating: Mapped[str | None] = mapped_column(String(Rating.NAME_MAX))
+    new_rating: Mapped[str | None] = mapped_column(String(Rating.NAME_MAX))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    claim: Mapped[Claim] = relationship(back_populates="corrections")
+    issued_by: Mapped[User] = relationship()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from .. import workflow
 from ..extensions import db
-from ..forms import AssignForm, BulkForm, CommentForm, DropForm, NoteForm, ReturnForm, VerdictForm
+from ..forms import AssignForm, BulkForm, CommentForm, CorrectionForm, DropForm, NoteForm, ReturnForm, VerdictForm
 from ..models import AuditEvent, Claim, DropReason, Rating, User
 from ..ratings import scale
 from ..security import is_safe_next
@@ -175,6 +175,20 @@ def drop(claim_id: int):
             expected_version=form.expected_version,
         ),
         "Claim dropped.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/correct")
+def correct(claim_id: int):
+    claim = load_claim(claim_id)
+    _authorize(claim, "correct")
+    form = CorrectionForm()
+    if not form.validate():
+        return render_claim_page(claim, 422, correction_form=form)
+    return attempt(
+        claim, "correction_form", form,
+        lambda: workflow.issue_correction(claim, by=current_user, note=form.note.data, expected_version=form.expected_version),
+        "Correction opened. The published verdict stays up until the corrected one is approved.",
     )
 
 

@@ -13,6 +13,7 @@ from ..forms import (
     ClaimForm,
     CommentForm,
     ConfirmForm,
+    CorrectionForm,
     DropForm,
     EvidenceForm,
     NoteForm,
@@ -173,6 +174,7 @@ def blank_forms(claim: Claim) -> dict:
         "drop_form": DropForm(formdata=None, version=claim.version),
         "action_form": ActionForm(formdata=None, version=claim.version),
         "comment_form": CommentForm(formdata=None),
+        "correction_form": CorrectionForm(formdata=None, version=claim.version),
     }
     return forms
 

@@ -1,0 +1,82 @@
+"""What readers see without signing in: published verdicts, the corrections log, and the
+ClaimReview feed for publishers' sites and search engines."""
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..export import claim_review
+from ..extensions import db
+from ..models import Claim, Correction
+from ..ratings import scale
+from .claims import span_context
+
+bp = Blueprint("public", __name__)
+
+FEED_PAGE = 100
+
+
+def newsroom() -> dict:
+    return {"name": current_app.config["NEWSROOM_NAME"], "url": current_app.config["NEWSROOM_URL"]}
+
+
+def verdict_url(claim_id: int) -> str:
+    return url_for("public.verdict", claim_id=claim_id, _external=True)
+
+
+def _published():
+    return select(Claim).where(Claim.first_published_at.is_not(None)).options(
+        selectinload(Claim.article), selectinload(Claim.published_rating)
+    )
+
+
+@bp.get("/verdicts/<int:claim_id>")
+def verdict(claim_id: int):
+    claim = db.session.scalar(
+        _published().where(Claim.id == claim_id).options(selectinload(Claim.evidence), selectinload(Claim.corrections))
+    )
+    if claim is None:
+        abort(404)
+    review = claim_review(claim, verdict_url(claim.id), scale(), newsroom())
+    # JSON in a script tag: escape <, > and & so no text in it can close the tag.
+    json_ld = json.dumps(review, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return render_template(
+        "public/verdict.html",
+        claim=claim,
+        context=span_context(claim.article, claim.start, claim.end),
+        evidence=[e for e in claim.evidence if not e.withheld],
+        corrections=[c for c in claim.corrections if c.published_at],
+        json_ld=Markup(json_ld),
+        newsroom=newsroom(),
+    )
+
+
+@bp.get("/corrections")
+def corrections():
+    rows = db.session.scalars(
+        select(Correction)
+        .where(Correction.published_at.is_not(None))
+        .order_by(Correction.published_at.desc(), Correction.id.desc())
+        .options(selectinload(Correction.claim))
+        .limit(500)
+    ).all()
+    return render_template("public/corrections.html", corrections=rows, newsroom=newsroom())
+
+
+@bp.get("/claimreview.json")
+def claimreview_feed():
+    """All published verdicts as ClaimReview, a page of 100 at a time (keyset by claim id)."""
+    after = request.args.get("after", 0, type=int)
+    claims = db.session.scalars(_published().where(Claim.id > after).order_by(Claim.id).limit(FEED_PAGE + 1)).all()
+    more = len(claims) > FEED_PAGE
+    claims = claims[:FEED_PAGE]
+    ratings = scale()
+    body = {
+        "total": db.session.scalar(select(func.count()).select_from(Claim).where(Claim.first_published_at.is_not(None))),
+        "next": url_for("public.claimreview_feed", after=claims[-1].id, _external=True) if more else None,
+        "items": [claim_review(c, verdict_url(c.id), ratings, newsroom()) for c in claims],
+    }
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
