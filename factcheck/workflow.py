@@ -3,6 +3,7 @@ objects, writes one audit row and flushes; only views and CLI commands commit.""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -99,6 +100,20 @@ def _check_version(obj: Article | Claim | Evidence, expected_version: int | None
         raise StaleEdit(obj)
 
 
+def stale_safe(verb):
+    """A concurrent save of the same row can surface at any flush, autoflush included; the
+    verb then raises StaleEdit, like one caught at its own flush."""
+
+    @functools.wraps(verb)
+    def wrapper(obj, *args, **kwargs):
+        try:
+            return verb(obj, *args, **kwargs)
+        except StaleDataError:
+            raise StaleEdit(obj) from None
+
+    return wrapper
+
+
 def _flush(obj: Article | Claim | Evidence) -> None:
     """Flush, turning a concurrent save of the same row (caught by its version column) into
     StaleEdit, so the view shows the other person's version instead of an error page."""
@@ -135,6 +150,7 @@ def create_article(*, by: User, body: str, **fields: Any) -> Article:
     return article
 
 
+@stale_safe
 def edit_article(
     article: Article, *, by: User, body: str, expected_version: int | None = None, **fields: Any
 ) -> Article:
@@ -160,6 +176,7 @@ def edit_article(
     return article
 
 
+@stale_safe
 def unlock_article(article: Article, *, by: User, expected_version: int | None = None) -> int:
     """Delete every claim of the article (each deletion recorded) so its text can change."""
     _check_version(article, expected_version)
@@ -263,6 +280,7 @@ def check_span(article: Article, start: int | None, end: int | None) -> tuple[in
     return start, end
 
 
+@stale_safe
 def edit_claim(
     claim: Claim,
     *,
@@ -283,6 +301,7 @@ def edit_claim(
     return claim
 
 
+@stale_safe
 def delete_claim(
     claim: Claim, *, by: User, note: str | None = None, expected_version: int | None = None
 ) -> None:
@@ -349,6 +368,7 @@ def _name(user: User | None) -> str | None:
     return user.name if user else None
 
 
+@stale_safe
 def assign(
     claim: Claim,
     *,
@@ -383,12 +403,14 @@ def assign(
     _move(claim, by, action, to, changes=changes)
 
 
+@stale_safe
 def start_research(claim: Claim, *, by: User, expected_version: int | None = None) -> None:
     _require(claim, by, "start_research", expected_version)
     action = "resumed_research" if claim.status == ClaimStatus.RETURNED else "started_research"
     _move(claim, by, action, ClaimStatus.IN_RESEARCH)
 
 
+@stale_safe
 def save_verdict(
     claim: Claim,
     *,
@@ -433,26 +455,29 @@ def save_verdict(
         db.session.flush()
 
 
+@stale_safe
 def approve(claim: Claim, *, by: User, note: str | None = None, expected_version: int | None = None) -> None:
     """Lock the verdict and publish it. Approving a corrected verdict replaces the published
     one, dates the correction and says so on the public page."""
     _require(claim, by, "approve", expected_version)
+    rating, corrections = claim.rating, list(claim.corrections)  # load before changing anything
     now = utcnow()
     claim.approved_by = by
     claim.approved_at = now
-    claim.published_rating = claim.rating
+    claim.published_rating = rating
     claim.published_rationale = claim.rationale
     if claim.first_published_at is None:
         claim.first_published_at = now
     else:
         claim.corrected_at = now
-        for correction in claim.corrections:
+        for correction in corrections:
             if correction.published_at is None:
                 correction.published_at = now
-                correction.new_rating = claim.rating.name if claim.rating else None
+                correction.new_rating = rating.name if rating else None
     _move(claim, by, "approved", ClaimStatus.APPROVED, note=(note or "").strip() or None)
 
 
+@stale_safe
 def issue_correction(claim: Claim, *, by: User, note: str, expected_version: int | None = None) -> Correction:
     """Reopen a published verdict to correct it. The published verdict stays up until the
     corrected one is approved; the reviewer sees the note as the editor's instructions."""
@@ -471,6 +496,7 @@ def issue_correction(claim: Claim, *, by: User, note: str, expected_version: int
     return correction
 
 
+@stale_safe
 def return_for_work(claim: Claim, *, by: User, note: str, expected_version: int | None = None) -> None:
     _require(claim, by, "return_for_work", expected_version)
     note = (note or "").strip()
@@ -480,6 +506,7 @@ def return_for_work(claim: Claim, *, by: User, note: str, expected_version: int 
     _move(claim, by, "returned", ClaimStatus.RETURNED, note=note)
 
 
+@stale_safe
 def drop(
     claim: Claim, *, by: User, reason: DropReason, note: str | None = None, expected_version: int | None = None
 ) -> None:
@@ -488,6 +515,7 @@ def drop(
     _move(claim, by, "dropped", ClaimStatus.DROPPED, changes={"reason": [None, reason.label]}, note=(note or "").strip() or None)
 
 
+@stale_safe
 def restore(claim: Claim, *, by: User, expected_version: int | None = None) -> None:
     """Back to unassigned: an editor assigns it afresh."""
     _require(claim, by, "restore", expected_version)
@@ -540,6 +568,7 @@ def add_evidence(claim: Claim, *, by: User, **fields: Any) -> Evidence:
     return evidence
 
 
+@stale_safe
 def edit_evidence(evidence: Evidence, *, by: User, expected_version: int | None = None, **fields: Any) -> None:
     _require(evidence.claim, by, "work")
     _check_version(evidence, expected_version)
@@ -555,6 +584,7 @@ def edit_evidence(evidence: Evidence, *, by: User, expected_version: int | None 
         db.session.flush()
 
 
+@stale_safe
 def remove_evidence(evidence: Evidence, *, by: User, expected_version: int | None = None) -> None:
     claim = evidence.claim
     _require(claim, by, "work")
