@@ -1,6 +1,7 @@
 """Settings every environment starts from; environment variables override them in create_app."""
 
-SECRET_KEY = "dev-only-secret-change-me"
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me"
+SECRET_KEY = DEFAULT_SECRET_KEY
 # SQLite file in instance/ unless DATABASE_URL says otherwise (resolved in create_app).
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}

@@ -23,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     _config_from_environment(app)
     if config:
         app.config.update(config)
+    if env_name == "production":
+        refuse_unsafe_production(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'factcheck.db'}"
@@ -44,6 +46,38 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Production settings that would put the newsroom at risk."""
+
+
+def refuse_unsafe_production(app: Flask) -> None:
+    """Stop before serving with a known secret key (anyone could forge sessions) or debug on
+    (anyone could run code from the error page)."""
+    problems = config_problems(app.config, production=True)
+    fatal = [p for p in problems if p.startswith("FATAL")]
+    if fatal:
+        raise UnsafeConfiguration("factcheck will not start in production: " + " ".join(f[7:] for f in fatal))
+
+
+def config_problems(config, production: bool) -> list[str]:
+    """What an operator should fix, 'FATAL: ' first where production must not start."""
+    problems = []
+    if production:
+        if not config.get("SECRET_KEY") or config["SECRET_KEY"] == config.get("DEFAULT_SECRET_KEY"):
+            problems.append("FATAL: SECRET_KEY is the development default; set SECRET_KEY to a long random value.")
+        elif len(str(config["SECRET_KEY"])) < 32:
+            problems.append("FATAL: SECRET_KEY is shorter than 32 characters.")
+        if config.get("DEBUG"):
+            problems.append("FATAL: debug mode is on; unset FLASK_DEBUG.")
+        if not config.get("SQLALCHEMY_DATABASE_URI") or str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+            problems.append("DATABASE_URL is not set or is SQLite; several app servers need PostgreSQL.")
+        if config.get("NEWSROOM_URL") == "https://newsroom.example.org":
+            problems.append("NEWSROOM_URL is the example address; ClaimReview names your newsroom with it.")
+        if not config.get("SESSION_COOKIE_SECURE"):
+            problems.append("SESSION_COOKIE_SECURE is off; serve over https.")
+    return problems
 
 
 def _config_from_environment(app: Flask) -> None:

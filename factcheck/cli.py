@@ -1,4 +1,4 @@
-"""flask commands for operators: create-user, seed-demo, export-verdicts, export-claimreview."""
+"""flask commands for operators: create-user, seed-demo, export-verdicts, export-claimreview, check."""
 
 import sys
 
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(export_verdicts_command)
     app.cli.add_command(export_claimreview_command)
+    app.cli.add_command(check_command)
 
 
 @click.command("create-user")
@@ -117,3 +118,48 @@ def export_claimreview_command(output: str) -> None:
         finally:
             if stream is not sys.stdout:
                 stream.close()
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Say whether this installation is ready: database, migrations, suggester, configuration."""
+    import os
+
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from . import config_problems
+
+    failed = False
+    url = db.engine.url
+    click.echo(f"database       {url.render_as_string(hide_password=True)}")
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+        click.echo("               reachable")
+    except Exception as error:  # report any connection failure in words, then fail
+        click.echo(f"               NOT reachable: {error}")
+        current, failed = set(), True
+    config = current_app.extensions["migrate"].migrate.get_config()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    if current == heads:
+        click.echo(f"migrations     at head ({', '.join(sorted(heads))})")
+    else:
+        failed = True
+        click.echo(f"migrations     database at {', '.join(sorted(current)) or 'nothing'}, code at {', '.join(sorted(heads))}: run flask db upgrade")
+    click.echo("suggester      none yet (sentence suggestions are not part of this version)")
+    production = os.environ.get("FACTCHECK_ENV") == "production"
+    click.echo(f"environment    {'production' if production else 'development (FACTCHECK_ENV=production for servers)'}")
+    problems = config_problems(current_app.config, production=True)
+    for problem in problems:
+        fatal = problem.startswith("FATAL: ")
+        failed = failed or (fatal and production)
+        label = "must fix" if fatal else "should fix"
+        click.echo(f"configuration  {label if production else 'before production'}: {problem.removeprefix('FATAL: ')}")
+    if not problems:
+        click.echo("configuration  ready for production")
+    if failed:
+        raise SystemExit(1)
