@@ -39,7 +39,7 @@ class Filters:
             rating=args.get("rating", ""),
             article=args.get("article", type=int),
             overdue=args.get("overdue") == "1",
-            q=args.get("q", "").strip()[:200],
+            q=args.get("q", "").replace("\x00", "").strip()[:200],
             sort=args.get("sort") if args.get("sort") in SORTS else "newest",
             approved_from=args.get("approved_from", "").strip(),
             approved_to=args.get("approved_to", "").strip(),

@@ -56,7 +56,21 @@ def password_length():
     )
 
 
-class VersionedForm(FlaskForm):
+def _drop_nul(value):
+    """NUL characters are invisible, useless in text, and refused by PostgreSQL: drop them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Every form of factcheck: text fields lose NUL characters before validation."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), _drop_nul]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class VersionedForm(Form):
     version = HiddenField()
 
     @property
@@ -69,7 +83,7 @@ class VersionedForm(FlaskForm):
             return -1
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         "Email",
         validators=[DataRequired("Enter your email address."), Length(max=User.EMAIL_MAX)],
@@ -83,11 +97,11 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Empty on purpose: it carries the CSRF token that makes signing out a deliberate act."""
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired("Enter your current password.")],
@@ -106,7 +120,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(
         "Email",
         validators=[DataRequired("Enter their email address."), Length(max=User.EMAIL_MAX), email_address],
@@ -192,7 +206,7 @@ class ArticleForm(VersionedForm):
         return valid
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     start = IntegerField("From character", validators=[InputRequired(message="Give the start of the span.")])
     end = IntegerField("To character", validators=[InputRequired(message="Give the end of the span.")])
     wording = TextAreaField(
@@ -269,7 +283,7 @@ class AssignForm(DueFields, VersionedForm):
             raise ValidationError("Choose a reviewer.")
 
 
-class BulkForm(DueFields, FlaskForm):
+class BulkForm(DueFields, Form):
     """Assign or drop several claims at once, from the article page or the claims list."""
 
     action = SelectField("Action", choices={"assign": "Assign", "drop": "Drop"})
@@ -356,13 +370,13 @@ class DropForm(VersionedForm):
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=Claim.NOTE_MAX)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(
         "Comment", validators=[DataRequired("Write something first."), Length(max=Comment.BODY_MAX)]
     )
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     name = StringField("Name", validators=[DataRequired("Give the rating a name."), Length(max=Rating.NAME_MAX)])
     description = StringField(
         "Help text", validators=[Optional(), Length(max=Rating.DESCRIPTION_MAX)], description="Shown beside the choice."
