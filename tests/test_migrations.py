@@ -54,3 +54,40 @@ def test_migrated_history_is_append_only(migrated_app):
         with pytest.raises(DBAPIError, match="append-only"):
             with db.engine.begin() as conn:
                 conn.execute(text("DELETE FROM audit_events"))
+
+
+FIRST = "ee21ff170b03"
+
+
+def test_upgrade_and_downgrade_keep_existing_data(migrated_app):
+    """A newsroom that ran the first release upgrades with its data, and can step back."""
+    with migrated_app.app_context():
+        upgrade(revision=FIRST)
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO users (id, email, name, role, password_hash, active, session_token, created_at) "
+                "VALUES (1, 'ed@desk.example.org', 'Ed', 'editor', 'x', true, 't1', CURRENT_TIMESTAMP)"
+            ))
+            conn.execute(text(
+                "INSERT INTO articles (id, title, outlet, body, created_by_id, created_at, updated_at, version) "
+                "VALUES (1, 'Budget', 'Courier', 'Taxes rose by 5 percent.', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+            ))
+            conn.execute(text(
+                "INSERT INTO claims (id, article_id, start, \"end\", quote, wording, status, created_by_id, created_at, updated_at, version) "
+                "VALUES (1, 1, 0, 10, 'Taxes ros', 'Taxes rose', 'approved', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+            ))
+            conn.execute(text(
+                "INSERT INTO audit_events (at, actor_id, entity, entity_id, article_id, action) "
+                "VALUES (CURRENT_TIMESTAMP, 1, 'claim', 1, 1, 'created')"
+            ))
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT wording, status, due_has_time, assignee_id FROM claims WHERE id = 1")).one()
+            assert tuple(row) == ("Taxes rose", "approved", False, None)
+            assert conn.execute(text("SELECT count(*) FROM ratings")).scalar() == 7  # the default scale arrived
+            assert conn.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
+        downgrade(revision=FIRST)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT wording FROM claims WHERE id = 1")).scalar() == "Taxes rose"
+            assert conn.execute(text("SELECT title FROM articles WHERE id = 1")).scalar() == "Budget"
+            assert conn.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
