@@ -158,7 +158,7 @@ def claim_review(claim: Claim, page_url: str, scale: list[Rating], newsroom: dic
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": page_url,
-        "claimReviewed": claim.wording,
+        "claimReviewed": claim.published_wording or claim.wording,
         "author": {"@type": "Organization", "name": newsroom["name"], "url": newsroom["url"]},
         "datePublished": claim.first_published_at.date().isoformat(),
         "reviewRating": {

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, or_
 
 from .extensions import db
-from .models import OPEN_FOR_REVIEWER, Claim, ClaimStatus, Rating
+from .models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Rating, User
 from .templating import newsroom_zone
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "due": "Due soonest"}
@@ -25,6 +25,7 @@ class Filters:
     assignee: str = ""
     rating: str = ""
     article: int | None = None
+    article_text: str = ""  # as given, to say when it names no article
     overdue: bool = False
     q: str = ""
     sort: str = "newest"
@@ -38,6 +39,7 @@ class Filters:
             assignee=args.get("assignee", ""),
             rating=args.get("rating", ""),
             article=args.get("article", type=int),
+            article_text=args.get("article", ""),
             overdue=args.get("overdue") == "1",
             q=args.get("q", "").replace("\x00", "").strip()[:200],
             sort=args.get("sort") if args.get("sort") in SORTS else "newest",
@@ -59,8 +61,12 @@ class Filters:
         found = []
         if self.status and self.status not in {s.value for s in ClaimStatus} | {"open", "any"}:
             found.append(f"There is no status “{self.status}”.")
-        if self.assignee and self.assignee != "none" and not self.assignee.isdigit():
-            found.append("The reviewer filter is not a person.")
+        if self.assignee and self.assignee != "none" and (
+            not self.assignee.isdigit() or db.session.get(User, int(self.assignee)) is None
+        ):
+            found.append("The reviewer filter is not a person in this newsroom.")
+        if self.article_text and (not self.article_text.isdigit() or db.session.get(Article, int(self.article_text)) is None):
+            found.append("There is no such article.")
         if self.rating and (not self.rating.isdigit() or db.session.get(Rating, int(self.rating)) is None):
             found.append(f"There is no rating “{self.rating}”.")
         start, end = self._date("approved_from", found), self._date("approved_to", found)

@@ -460,12 +460,18 @@ def approve(claim: Claim, *, by: User, note: str | None = None, expected_version
     """Lock the verdict and publish it. Approving a corrected verdict replaces the published
     one, dates the correction and says so on the public page."""
     _require(claim, by, "approve", expected_version)
-    rating, corrections = claim.rating, list(claim.corrections)  # load before changing anything
+    rating, corrections, evidence = claim.rating, list(claim.corrections), list(claim.evidence)  # load first
     now = utcnow()
     claim.approved_by = by
     claim.approved_at = now
     claim.published_rating = rating
     claim.published_rationale = claim.rationale
+    claim.published_wording = claim.wording
+    claim.published_sources = [
+        {"source": e.source, "url": e.url, "archive_url": e.archive_url, "summary": e.summary}
+        for e in evidence
+        if not e.withheld
+    ]
     if claim.first_published_at is None:
         claim.first_published_at = now
     else:
@@ -474,6 +480,8 @@ def approve(claim: Claim, *, by: User, note: str | None = None, expected_version
             if correction.published_at is None:
                 correction.published_at = now
                 correction.new_rating = rating.name if rating else None
+                if note and note.strip():  # the editor's final word on what changed
+                    correction.note = note.strip()
     _move(claim, by, "approved", ClaimStatus.APPROVED, note=(note or "").strip() or None)
 
 
@@ -492,6 +500,8 @@ def issue_correction(claim: Claim, *, by: User, note: str, expected_version: int
     )
     db.session.add(correction)
     claim.return_note = note
+    claim.due_at = None  # the old deadline has passed; the editor sets a new one when reassigning
+    claim.due_has_time = False
     _move(claim, by, "correction_issued", ClaimStatus.IN_RESEARCH, note=note)
     return correction
 

@@ -36,7 +36,7 @@ def test_export_filtered_csv_then_read_the_published_page(app, users, browser, l
     page.click("button:has-text('Filter')")
     page.check("input[name=bom]")
     with page.expect_download() as download:
-        page.click("text=Export these")
+        page.click(".export-bar button")
     path = download.value.path()
     assert download.value.suggested_filename.startswith("factcheck-verdicts-")
     raw = open(path, "rb").read()

@@ -126,3 +126,24 @@ def test_nothing_but_the_public_pages_without_signing_in(app, published):
     assert client.get("/claimreview.json").status_code == 200
     assert client.get(f"/claims/{published}").status_code == 302
     assert client.get("/claims/export.csv").status_code == 302
+
+
+def test_readers_see_only_what_was_approved_during_a_correction(app, users, client_as, published):
+    editor, reviewer, reader = client_as("editor"), client_as("reviewer"), app.test_client()
+    version = lambda: factories.get(app, Claim, published).version  # noqa: E731
+    editor.post(f"/claims/{published}/correct", data={"note": "Checking a revised table.", "version": version()})
+    saved = factories.get(app, Claim, published)
+    assert saved.due_at is None  # not overdue the moment it reopens
+    editor.post(f"/claims/{published}/edit", data={"wording": "UNAPPROVED WORDING", "version": version()})
+    reviewer.post(f"/claims/{published}/evidence", data={"url": "https://new.example.org/unapproved", "source": "New", "stance": "contradicts"})
+    page = reader.get(f"/verdicts/{published}").get_data(as_text=True)
+    assert "UNAPPROVED WORDING" not in page and "new.example.org" not in page
+    assert "UNAPPROVED WORDING" not in reader.get("/claimreview.json").get_data(as_text=True)
+    drop = editor.post(f"/claims/{published}/drop", data={"reason": "duplicate", "version": version()})
+    assert drop.status_code == 409  # a published verdict is corrected, never dropped
+    assert reader.get(f"/verdicts/{published}").status_code == 200
+
+
+def test_missing_verdict_page_speaks_to_readers(app):
+    response = app.test_client().get("/verdicts/424242")
+    assert response.status_code == 404 and "No published fact check here" in response.get_data(as_text=True)

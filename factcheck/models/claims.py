@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -104,6 +104,9 @@ class Claim(db.Model):
     # on, and is replaced when the corrected verdict is approved.
     published_rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id", ondelete="RESTRICT"))
     published_rationale: Mapped[str | None] = mapped_column(Text)
+    published_wording: Mapped[str | None] = mapped_column(Text)
+    # The sources readers see: [{"source", "url", "archive_url", "summary"}], withheld ones left out.
+    published_sources: Mapped[list[dict] | None] = mapped_column(JSON)
     first_published_at: Mapped[datetime | None] = mapped_column(DateTime)
     corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -148,7 +151,10 @@ class Claim(db.Model):
         return is_editor or is_assignee
 
     def allows(self, move: str) -> bool:
-        """Whether the claim's status allows this move now."""
+        """Whether the claim's status allows this move now. A published verdict is never
+        dropped or deleted: readers have seen it; it can only be corrected."""
+        if move in ("drop", "delete") and self.is_published:
+            return False
         return self.status in MOVES[move][1]
 
     def can(self, user: User, move: str) -> bool:

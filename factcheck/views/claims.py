@@ -155,6 +155,11 @@ def rating_choices(claim: Claim) -> list[tuple[int, str]]:
     return choices
 
 
+def _pending_correction_note(claim: Claim) -> str | None:
+    pending = [c for c in claim.corrections if c.published_at is None] if claim.is_published else []
+    return pending[-1].note if pending else None
+
+
 def blank_forms(claim: Claim) -> dict:
     """Every action form of the claim page, filled from the claim as it is now."""
     due_date = due_time = None
@@ -169,7 +174,7 @@ def blank_forms(claim: Claim) -> dict:
             formdata=None, version=claim.version, rating=claim.rating_id or 0, rationale=claim.rationale
         ),
         "evidence_form": EvidenceForm(formdata=None, stance="supports"),
-        "approve_form": NoteForm(formdata=None, version=claim.version),
+        "approve_form": NoteForm(formdata=None, version=claim.version, note=_pending_correction_note(claim)),
         "return_form": ReturnForm(formdata=None, version=claim.version),
         "drop_form": DropForm(formdata=None, version=claim.version),
         "action_form": ActionForm(formdata=None, version=claim.version),

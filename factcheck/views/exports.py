@@ -25,8 +25,7 @@ def verdicts_csv():
     filters = Filters.from_args(args)
     problems = filters.problems()
     if problems:
-        for problem in problems:
-            flash(f"Nothing was exported: {problem}", "error")
+        flash("Nothing was exported: correct the filter first.", "error")
         return redirect(url_for("queues.claims", **filters.args()))
     rows = verdict_rows(filters, claim_url_maker(url_for))
     response = Response(

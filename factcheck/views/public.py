@@ -35,11 +35,9 @@ def _published():
 
 @bp.get("/verdicts/<int:claim_id>")
 def verdict(claim_id: int):
-    claim = db.session.scalar(
-        _published().where(Claim.id == claim_id).options(selectinload(Claim.evidence), selectinload(Claim.corrections))
-    )
+    claim = db.session.scalar(_published().where(Claim.id == claim_id).options(selectinload(Claim.corrections)))
     if claim is None:
-        abort(404)
+        return render_template("public/not_found.html", newsroom=newsroom()), 404
     review = claim_review(claim, verdict_url(claim.id), scale(), newsroom())
     # JSON in a script tag: escape <, > and & so no text in it can close the tag.
     json_ld = json.dumps(review, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -47,7 +45,7 @@ def verdict(claim_id: int):
         "public/verdict.html",
         claim=claim,
         context=span_context(claim.article, claim.start, claim.end),
-        evidence=[e for e in claim.evidence if not e.withheld],
+        sources=claim.published_sources or [],
         corrections=[c for c in claim.corrections if c.published_at],
         json_ld=Markup(json_ld),
         newsroom=newsroom(),

@@ -21,6 +21,8 @@ def upgrade():
     with op.batch_alter_table('claims', schema=None) as batch_op:
         batch_op.add_column(sa.Column('published_rating_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('published_rationale', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('published_wording', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('published_sources', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('first_published_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('corrected_at', sa.DateTime(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_claims_published_rating_id_ratings'), 'ratings', ['published_rating_id'], ['id'], ondelete='RESTRICT')
@@ -46,6 +48,7 @@ def upgrade():
     # Verdicts approved before this revision are the published ones.
     op.execute(
         "UPDATE claims SET published_rating_id = rating_id, published_rationale = rationale, "
+        "published_wording = wording, "
         "first_published_at = approved_at WHERE status = 'approved'"
     )
 
@@ -61,6 +64,8 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_claims_published_rating_id_ratings'), type_='foreignkey')
         batch_op.drop_column('corrected_at')
         batch_op.drop_column('first_published_at')
+        batch_op.drop_column('published_sources')
+        batch_op.drop_column('published_wording')
         batch_op.drop_column('published_rationale')
         batch_op.drop_column('published_rating_id')
 
