@@ -1,0 +1,77 @@
+"""SQL statements and response times of the busiest pages, on a small and a generated large
+newsroom: the statement counts must be equal, the times show where cost grows with data.
+
+    .venv/bin/python bench/generate.py --claims 100000 --out /tmp/factcheck-bench.db
+    .venv/bin/python bench/generate.py --claims 10 --articles 2 --out /tmp/factcheck-small.db
+    .venv/bin/python bench/pages.py /tmp/factcheck-small.db /tmp/factcheck-bench.db [--requests 50]
+
+Requests go through the app in-process (Flask's test client), signed in as the editor, so
+the figures are the app's own work without a network or a WSGI server.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event, select  # noqa: E402
+
+from factcheck import create_app  # noqa: E402
+from factcheck.extensions import db  # noqa: E402
+from factcheck.models import Article, Claim, Role, User  # noqa: E402
+
+PAGES = ["/dashboard", "/claims?status=approved", "/claims?status=approved&after={middle}", "/claims/{claim}", "/articles/{article}"]
+
+
+def measure(path: str, requests: int) -> dict:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        token = db.session.scalar(select(User.session_token).where(User.role == Role.EDITOR))
+        claim = db.session.scalar(select(Claim.id).order_by(Claim.id.desc()))
+        article = db.session.scalar(select(Article.id).order_by(Article.id.desc()))
+        engine = db.engine
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = token, True
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    results = {}
+    for page in PAGES:
+        url = page.format(claim=claim, article=article, middle=claim // 2)
+        client.get(url)  # warm up
+        statements.clear()
+        client.get(url)
+        count = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK"))])
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200, url
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        results[page] = (count, statistics.median(times), times[int(len(times) * 0.95) - 1])
+    with app.app_context():
+        total = db.session.query(Claim).count()
+    return {"claims": total, "pages": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("small")
+    parser.add_argument("large")
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    small, large = measure(args.small, args.requests), measure(args.large, args.requests)
+    print(f"{'page':44} {'statements':>14} {'median ms':>17} {'p95 ms':>15}")
+    print(f"{'':44} {small['claims']:>6,} {large['claims']:>7,} {small['claims']:>8,} {large['claims']:>8,} {small['claims']:>7,} {large['claims']:>7,}")
+    for page in PAGES:
+        sc, sm, sp = small["pages"][page]
+        lc, lm, lp = large["pages"][page]
+        flag = "" if sc == lc else "  <- grows with data"
+        print(f"{page:44} {sc:>6} {lc:>7} {sm:>8.1f} {lm:>8.1f} {sp:>7.1f} {lp:>7.1f}{flag}")
+
+
+if __name__ == "__main__":
+    main()
