@@ -1,0 +1,109 @@
+"""The claims list under gunicorn at 100,000 claims, against a bare Flask page served by the same
+gunicorn settings: requests per second and p95, and the ratio.
+
+    .venv/bin/python bench/generate.py --claims 100000 --out /tmp/factcheck-bench.db
+    .venv/bin/python bench/serve.py /tmp/factcheck-bench.db [--workers 3] [--clients 8] [--seconds 10]
+
+Load comes from threads in this process over HTTP/1.1 keep-alive connections on loopback.
+"""
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SECRET = "bench-secret-key-long-enough-for-production-0123456789"
+PATH = "/claims?status=approved&sort=newest"
+
+
+def session_cookie(database: str) -> str:
+    from sqlalchemy import select
+
+    from factcheck import create_app
+    from factcheck.extensions import db
+    from factcheck.models import Role, User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": SECRET})
+    with app.app_context():
+        token = db.session.scalar(select(User.session_token).where(User.role == Role.EDITOR))
+    return app.session_interface.get_signing_serializer(app).dumps({"_user_id": token, "_fresh": True})
+
+
+def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", target],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/login")
+            break
+        except OSError:
+            time.sleep(0.1)
+    time.sleep(1)
+    return process
+
+
+def load(port: int, cookie: str | None, clients: int, seconds: float) -> tuple[float, float, int]:
+    latencies: list[float] = []
+    errors = []
+    stop = time.perf_counter() + seconds
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Cookie": f"factcheck_session={cookie}"} if cookie else {}
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            conn.request("GET", PATH, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(response.status)
+            latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return len(latencies) / elapsed, latencies[int(len(latencies) * 0.95) - 1] * 1000, len(errors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    cookie = session_cookie(args.database)
+    env = {"FACTCHECK_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{args.database}",
+           "NEWSROOM_URL": "https://bench.example.org"}
+    results = {}
+    for name, target, port, use_cookie in (("bare Flask page", "bench.bare_app:app", 8091, False),
+                                           ("factcheck claims list", "factcheck:create_app()", 8092, True)):
+        server = serve(target, port, args.workers, env)
+        try:
+            results[name] = load(port, cookie if use_cookie else None, args.clients, args.seconds)
+        finally:
+            server.terminate()
+            server.wait(10)
+    print(f"gunicorn --workers {args.workers}, {args.clients} keep-alive clients, {args.seconds:.0f} s each, {PATH}")
+    for name, (rps, p95, errors) in results.items():
+        print(f"{name:24} {rps:8.1f} requests/s   p95 {p95:6.1f} ms   errors {errors}")
+    ratio = results["factcheck claims list"][0] / results["bare Flask page"][0]
+    print(f"ratio                    {ratio:.2f}x of the bare page's throughput  (target >= 0.5x, p95 < 100 ms)")
+
+
+if __name__ == "__main__":
+    main()
