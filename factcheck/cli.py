@@ -1,4 +1,5 @@
-"""flask commands for operators: create-user, seed-demo, export-verdicts, export-claimreview, check."""
+"""flask commands for operators: create-user, seed-demo, export-verdicts, export-claimreview, check,
+and the sentence suggester's score-sentences, train-suggester and evaluate-suggester."""
 
 import sys
 
@@ -17,6 +18,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_verdicts_command)
     app.cli.add_command(export_claimreview_command)
     app.cli.add_command(check_command)
+    app.cli.add_command(score_sentences_command)
+    app.cli.add_command(train_suggester_command)
+    app.cli.add_command(evaluate_suggester_command)
 
 
 @click.command("create-user")
@@ -150,7 +154,13 @@ def check_command() -> None:
     else:
         failed = True
         click.echo(f"migrations     database at {', '.join(sorted(current)) or 'nothing'}, code at {', '.join(sorted(heads))}: run flask db upgrade")
-    click.echo("suggester      none yet (sentence suggestions are not part of this version)")
+    try:
+        from .suggest import suggester
+
+        click.echo(f"suggester      {suggester().version}, suggests at {suggester().threshold}")
+    except Exception as error:  # a missing or broken model file is reported, not raised
+        failed = True
+        click.echo(f"suggester      model could not be loaded: {error}")
     production = os.environ.get("FACTCHECK_ENV") == "production"
     click.echo(f"environment    {'production' if production else 'development (FACTCHECK_ENV=production for servers)'}")
     problems = config_problems(current_app.config, production=True)
@@ -163,3 +173,36 @@ def check_command() -> None:
         click.echo("configuration  ready for production")
     if failed:
         raise SystemExit(1)
+
+
+@click.command("score-sentences")
+def score_sentences_command() -> None:
+    """Read one sentence per line on stdin; print its score (0-1) and 1/0 for 'suggested at the
+    default threshold', tab-separated, in the same order."""
+    from .suggest import suggester
+
+    model = suggester()
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        score = model.score(text) if text.strip() else 0.0
+        click.echo(f"{score:.4f}\t{int(score >= model.threshold)}")
+
+
+@click.command("train-suggester")
+def train_suggester_command() -> None:
+    """Retrain the suggester from the copied CLEF CheckThat! data (needs the [train] extra)."""
+    from .training import train
+
+    result = train()
+    click.echo(f"model {result['version']}, threshold {result['threshold']} (chosen on dev); "
+               f"plain-Python scorer within {result['drift']:.1e} of scikit-learn")
+
+
+@click.command("evaluate-suggester")
+def evaluate_suggester_command() -> None:
+    """F1 of the check-worthy class and average precision on dev-test, beside a plain baseline."""
+    from .training import evaluate
+
+    click.echo(f"{'model':62} {'F1 (Yes)':>9} {'AP':>7}")
+    for name, f1, ap in evaluate():
+        click.echo(f"{name:62} {f1:9.3f} {ap:7.3f}")

@@ -1,0 +1,67 @@
+"""The sentence suggester on news, not debates: factual claims rank above opinion, quotes of
+feeling and boilerplate; odd input still gets a score."""
+
+import gzip
+import json
+
+from factcheck.suggest import MODEL_PATH, Suggester, char_wb_ngrams, suggester, word_ngrams
+
+FACTUAL = [
+    "The council approved a budget of 412 million dollars on Wednesday.",
+    "Unemployment in the region fell to 3.2 percent in March, the lowest rate since 2008.",
+    "The new terminal will create 5,000 permanent jobs within four years, the port authority said.",
+    "Reported burglaries fell from 1,240 in 2023 to 910 in 2025, according to police figures.",
+    "The programme costs 9 million dollars a year and serves around 14,000 children.",
+]
+OTHER = [
+    "Advertisement",
+    "Read the original article.",
+    "I think this is a wonderful day for our city.",
+    "\"We are delighted,\" she said.",
+    "Thank you all for coming tonight.",
+    "Sign up for our newsletter.",
+    "What a beautiful morning it is.",
+]
+
+
+def test_factual_news_sentences_rank_above_the_rest():
+    model = suggester()
+    factual = [model.score(s) for s in FACTUAL]
+    other = [model.score(s) for s in OTHER]
+    assert min(factual) > max(other)
+    assert all(s >= model.threshold for s in factual)
+    assert not any(s >= model.threshold for s in other)
+
+
+def test_model_file_is_plain_json_not_a_pickle():
+    with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as handle:
+        model = json.load(handle)
+    assert set(model) == {"version", "threshold", "intercept", "features"}
+    assert [f["analyzer"] for f in model["features"]] == ["word", "char_wb"]
+
+
+def test_ngrams_match_scikit_learns_analyzers():
+    assert word_ngrams("Taxes rose 5%, a lot!", 1, 2) == ["taxes", "rose", "lot", "taxes rose", "rose lot"]
+    assert char_wb_ngrams("Ab", 2, 3) == [" a", "ab", "b ", " ab", "ab "]
+
+
+def test_odd_input_still_gets_a_score():
+    model = suggester()
+    for text in ["", "   ", "...", "x" * 10_000, "Der Stadtrat hat 412 Millionen Euro bewilligt.", "予算は4億ドル 🎉✓", "\u200b"]:
+        score = model.score(text)
+        assert 0.0 <= score <= 1.0
+
+
+def test_an_empty_model_scores_the_intercept():
+    model = Suggester({"version": "t", "threshold": 0.5, "intercept": 0.0, "features": []})
+    assert model.score("anything") == 0.5
+
+
+def test_score_sentences_command(app):
+    text = FACTUAL[0] + "\n" + OTHER[0] + "\n\n"
+    result = app.test_cli_runner().invoke(args=["score-sentences"], input=text)
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t") for line in result.output.splitlines()]
+    assert len(lines) == 3
+    assert lines[0][1] == "1" and lines[1][1] == "0" and lines[2] == ["0.0000", "0"]
+    assert all(0 <= float(score) <= 1 for score, _ in lines)
