@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_claimreview_command)
     app.cli.add_command(check_command)
     app.cli.add_command(score_sentences_command)
+    app.cli.add_command(score_articles_command)
     app.cli.add_command(train_suggester_command)
     app.cli.add_command(evaluate_suggester_command)
 
@@ -206,3 +207,32 @@ def evaluate_suggester_command() -> None:
     click.echo(f"{'model':62} {'F1 (Yes)':>9} {'AP':>7}")
     for name, f1, ap in evaluate():
         click.echo(f"{name:62} {f1:9.3f} {ap:7.3f}")
+
+
+@click.command("score-articles")
+@click.option("--all", "everything", is_flag=True, help="Rescore every article, not only those scored by another model.")
+@with_appcontext
+def score_articles_command(everything: bool) -> None:
+    """Give old articles' sentences scores from the current suggester model."""
+    from sqlalchemy import or_, select
+    from sqlalchemy.orm import selectinload
+
+    from .models import Article
+    from .suggest import suggester
+    from .workflow import score_spans
+
+    version = suggester().version
+    query = select(Article).options(selectinload(Article.sentences)).order_by(Article.id)
+    if not everything:
+        query = query.where(or_(Article.scored_with.is_(None), Article.scored_with != version))
+    count = 0
+    for article in db.session.scalars(query):
+        scores, used = score_spans(article.body, [(s.start, s.end) for s in article.sentences])
+        for sentence, score in zip(article.sentences, scores):
+            sentence.score = score
+        article.scored_with = used
+        count += 1
+        if count % 200 == 0:
+            db.session.commit()
+    db.session.commit()
+    click.echo(f"{count} article{'s' if count != 1 else ''} scored with {version}.")

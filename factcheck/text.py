@@ -96,24 +96,33 @@ def highlight_segments(body: str, sentences, claims) -> list[Segment]:
     return segments
 
 
-def render_body(segments: list[Segment], claim_url, claim_label) -> str:
+def render_body(segments: list[Segment], claim_url, claim_label, suggested: dict[int, float] | None = None) -> str:
     """The article text as HTML whose visible characters are exactly the body, so the browser's
     selection maps back to offsets by counting characters. Each claimed run links its innermost
     claim and names every claim covering it."""
     from markupsafe import Markup, escape
 
+    suggested = suggested or {}
     parts = []
-    for seg in segments:
+    for index, seg in enumerate(segments):
         text = escape(seg.text)
         sentence = f' data-s="{seg.sentence}"' if seg.sentence is not None else ""
+        hint = ""
+        if seg.sentence in suggested:
+            last = index + 1 == len(segments) or segments[index + 1].sentence != seg.sentence
+            score = f"{suggested[seg.sentence]:.2f}"
+            # The score chip is CSS generated content, so it never enters the text a selection counts.
+            sentence += f' data-score="{score}"' if last else ""
+            hint = " sugg" + (" sugg-end" if last else "")
         if not seg.claims:
-            parts.append(f'<span class="seg"{sentence}>{text}</span>')
+            title = f' title="Suggested claim · score {suggested[seg.sentence]:.2f}"' if hint else ""
+            parts.append(f'<span class="seg{hint}"{sentence}{title}>{text}</span>')
             continue
         inner = seg.claims[0]
         ids = " ".join(str(c.id) for c in seg.claims)
         title = escape("; ".join(claim_label(c) for c in seg.claims))
         parts.append(
-            f'<a class="seg hl hl-{inner.status.value} depth-{min(seg.depth, 3)}"{sentence} '
+            f'<a class="seg hl hl-{inner.status.value} depth-{min(seg.depth, 3)}{hint}"{sentence} '
             f'href="{escape(claim_url(inner))}" data-claims="{ids}" title="{title}">{text}</a>'
         )
     return Markup("".join(parts))

@@ -30,6 +30,7 @@ from .models import (
     User,
     utcnow,
 )
+from .suggest import suggester
 from .text import normalize_body, split_sentences
 
 
@@ -210,10 +211,23 @@ def check_body(body: str | None) -> str:
 
 
 def _store_sentences(article: Article) -> None:
+    """Split the body and score each sentence: scoring is part of splitting."""
+    spans = split_sentences(article.body)
+    scores, version = score_spans(article.body, spans)
     article.sentences = [
-        Sentence(position=i, start=s, end=e)
-        for i, (s, e) in enumerate(split_sentences(article.body))
+        Sentence(position=i, start=s, end=e, score=score) for i, ((s, e), score) in enumerate(zip(spans, scores))
     ]
+    article.scored_with = version
+
+
+def score_spans(body: str, spans) -> tuple[list[float | None], str | None]:
+    """Scores for these spans of the body, and the model's version (None, None... when the
+    model cannot be loaded: the article is still split, just without suggestions)."""
+    try:
+        model = suggester()
+    except (OSError, ValueError, KeyError):
+        return [None] * len(spans), None
+    return [round(model.score(body[s:e]), 4) for s, e in spans], model.version
 
 
 # -- claims -----------------------------------------------------------------------------------

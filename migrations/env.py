@@ -92,6 +92,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite's batch mode rebuilds a table by copying and dropping it; with foreign keys on,
+        # dropping a table that other rows point to fails. Turn them off for the migration
+        # (outside any transaction, where the pragma takes effect) and check them after.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +106,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            raw = connection.connection.driver_connection
+            problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if problems:
+                raise RuntimeError(f"migration left rows pointing nowhere: {problems[:5]}")
 
 
 if context.is_offline_mode():

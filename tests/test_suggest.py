@@ -65,3 +65,65 @@ def test_score_sentences_command(app):
     assert len(lines) == 3
     assert lines[0][1] == "1" and lines[1][1] == "0" and lines[2] == ["0.0000", "0"]
     assert all(0 <= float(score) <= 1 for score, _ in lines)
+
+
+NEWS = (
+    "The council approved a budget of 412 million dollars on Wednesday. "
+    "I think it was a wonderful evening for everyone.\n\n"
+    "Advertisement\n\n"
+    "Unemployment fell to 3.2 percent in March, the lowest rate since 2008."
+)
+
+
+def test_sentences_are_scored_when_the_article_is_split(app, users):
+    from sqlalchemy import select
+
+    from factcheck.models import Article, Sentence
+
+    from . import factories
+
+    article = factories.make_article(app, users["editor"], body=NEWS)
+    scores = factories.scalars(app, select(Sentence.score).order_by(Sentence.position))
+    assert len(scores) == 4 and all(s is not None for s in scores)
+    assert scores[0] > scores[1] and scores[3] > scores[2]
+    assert factories.get(app, Article, article).scored_with == suggester().version
+
+
+def test_article_page_marks_suggestions_and_creates_a_claim_in_one_click(app, users, client_as):
+    from sqlalchemy import select
+
+    from factcheck.models import Claim
+
+    from . import factories
+
+    article = factories.make_article(app, users["editor"], body=NEWS)
+    client = client_as("editor")
+    page = client.get(f"/articles/{article}").get_data(as_text=True)
+    assert page.count("sugg-end") == 2 and "Suggested claims" in page
+    assert "sugg" not in client.get(f"/articles/{article}?shown=1").get_data(as_text=True).split('id="article-body"')[1].split("</div>")[0]
+    everything = client.get(f"/articles/{article}?threshold=0").get_data(as_text=True)
+    assert everything.count("sugg-end") == 4
+    start = NEWS.index("Unemployment")
+    response = client.post(f"/articles/{article}/claims/new", data={"start": start, "end": len(NEWS)})
+    assert response.status_code == 302
+    [claim] = factories.scalars(app, select(Claim))
+    assert claim.quote.startswith("Unemployment fell")
+    assert client.get(f"/articles/{article}").get_data(as_text=True).count("sugg-end") == 1  # claimed ones drop out
+
+
+def test_score_articles_command_scores_old_articles(app, users):
+    from factcheck.extensions import db
+    from factcheck.models import Article, Sentence
+
+    from . import factories
+
+    article = factories.make_article(app, users["editor"], body=NEWS)
+    with app.app_context():
+        db.session.get(Article, article).scored_with = None
+        for sentence in db.session.query(Sentence):
+            sentence.score = None
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["score-articles"])
+    assert result.exit_code == 0 and "1 article scored" in result.output
+    with app.app_context():
+        assert all(s.score is not None for s in db.session.query(Sentence))

@@ -33,6 +33,7 @@ class Article(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    scored_with: Mapped[str | None] = mapped_column(String(80))
 
     created_by: Mapped[User] = relationship()
     sentences: Mapped[list[Sentence]] = relationship(
@@ -67,6 +68,9 @@ class Sentence(db.Model):
     position: Mapped[int]
     start: Mapped[int]
     end: Mapped[int]
+    # How likely the sentence holds a claim worth checking (0-1), from the suggester model
+    # named in its article's scored_with; None when it could not be scored.
+    score: Mapped[float | None]
 
     article: Mapped[Article] = relationship(back_populates="sentences")
 

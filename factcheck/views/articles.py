@@ -106,10 +106,17 @@ def show(article_id: int):
         abort(404)
     claims = article.claims
     segments = highlight_segments(article.body, article.sentences, claims)
+    show_suggestions, threshold = _suggestion_settings()
+    claimed = {(c.start, c.end) for c in claims}
+    suggestions = [
+        s for s in article.sentences
+        if show_suggestions and s.score is not None and s.score >= threshold and (s.start, s.end) not in claimed
+    ]
     body_html = render_body(
         segments,
         claim_url=lambda c: url_for("claims.show", claim_id=c.id),
         claim_label=lambda c: f"Claim #{c.id} · {c.status.label}",
+        suggested={s.position: s.score for s in suggestions},
     )
     counts = defaultdict(int)
     for claim in claims:
@@ -131,6 +138,9 @@ def show(article_id: int):
         selected={int(i) for i in request.args.get("selected", "").split(",") if i.isdigit()},
         bulk_form=_bulk_form(),
         body_html=body_html,
+        suggestions=sorted(suggestions, key=lambda s: -s.score),
+        show_suggestions=show_suggestions,
+        threshold=threshold,
         counts=counts,
         can_edit=article.can_edit(current_user),
     )
@@ -197,6 +207,24 @@ def unlock(article_id: int):
         flash(f"Text unlocked; {claims} removed (each removal is in the history).", "success")
         return redirect(url_for("articles.edit", article_id=article.id))
     return render_template("articles/unlock.html", form=form, article=article), 422 if form.errors else 200
+
+
+def _suggestion_settings() -> tuple[bool, float]:
+    """Whether to mark suggested sentences, and from which score (the model's default unless
+    the editor moved it on the page)."""
+    from ..suggest import suggester
+
+    try:
+        default = suggester().threshold
+    except (OSError, ValueError, KeyError):
+        return False, 1.0
+    threshold = request.args.get("threshold", type=float)
+    if threshold is None or not 0.0 <= threshold <= 1.0:
+        threshold = default
+    hidden = request.args.get("suggestions") == "off" or (
+        request.args.get("shown") == "1" and request.args.get("suggestions") != "on"  # the box was unticked
+    )
+    return not hidden, threshold
 
 
 def _bulk_form():
