@@ -20,10 +20,15 @@ from sqlalchemy import insert  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
-from factcheck.models import Article, Claim, Evidence, Rating, User  # noqa: E402
+from factcheck.matching import terms  # noqa: E402
+from factcheck.models import Article, Claim, ClaimTerm, Evidence, Rating, User  # noqa: E402
 from factcheck.ratings import install_default_scale  # noqa: E402
 
-WORDS = "council budget rose fell percent million tax police crime school bus rent housing jobs port".split()
+WORDS = (
+    "council budget rose fell percent million tax police crime school bus rent housing jobs port "
+    "unemployment inflation hospital waiting times teachers nurses wages pension bridge tram river "
+    "flood insurance energy prices emissions recycling parking fines library museum tourism exports"
+).split()
 
 
 def main() -> None:
@@ -59,7 +64,7 @@ def main() -> None:
              "created_by_id": 1, "created_at": now, "updated_at": now, "version": 1}
             for a in range(1, args.articles + 1)
         ])
-        claims, evidence = [], []
+        claims, evidence, words = [], [], []
         for c in range(1, args.claims + 1):
             article = (c - 1) % args.articles + 1
             slot = (c - 1) // args.articles
@@ -72,16 +77,19 @@ def main() -> None:
                 "approved_by_id": 1, "approved_at": now - timedelta(hours=c % 2000), "created_by_id": 1,
                 "created_at": now, "updated_at": now, "version": 3,
             })
+            words.extend({"claim_id": c, "term": t} for t in terms(claims[-1]["wording"] + " " + text))
             for e in range(1 + c % 2):
                 evidence.append({"claim_id": c, "url": f"https://source.example.org/{c}/{e}", "source": "Source", "stance": "supports",
                                  "withheld": False, "added_by_id": 2, "created_at": now, "updated_at": now, "version": 1})
             if len(claims) == 5000:
                 db.session.execute(insert(Claim), claims)
                 db.session.execute(insert(Evidence), evidence)
-                claims, evidence = [], []
+                db.session.execute(insert(ClaimTerm), words)
+                claims, evidence, words = [], [], []
         if claims:
             db.session.execute(insert(Claim), claims)
             db.session.execute(insert(Evidence), evidence)
+            db.session.execute(insert(ClaimTerm), words)
         db.session.commit()
     print(f"{args.claims:,} approved claims over {args.articles:,} articles in {url} ({time.perf_counter() - started:.1f} s)")
 

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(check_command)
     app.cli.add_command(score_sentences_command)
     app.cli.add_command(score_articles_command)
+    app.cli.add_command(index_claims_command)
     app.cli.add_command(train_suggester_command)
     app.cli.add_command(evaluate_suggester_command)
 
@@ -200,12 +201,13 @@ def train_suggester_command() -> None:
 
 
 @click.command("evaluate-suggester")
-def evaluate_suggester_command() -> None:
+@click.option("--sample", type=int, default=None, help="Use only the first N dev-test rows (quick check).")
+def evaluate_suggester_command(sample: int | None) -> None:
     """F1 of the check-worthy class and average precision on dev-test, beside a plain baseline."""
     from .training import evaluate
 
     click.echo(f"{'model':62} {'F1 (Yes)':>9} {'AP':>7}")
-    for name, f1, ap in evaluate():
+    for name, f1, ap in evaluate(sample):
         click.echo(f"{name:62} {f1:9.3f} {ap:7.3f}")
 
 
@@ -236,3 +238,22 @@ def score_articles_command(everything: bool) -> None:
             db.session.commit()
     db.session.commit()
     click.echo(f"{count} article{'s' if count != 1 else ''} scored with {version}.")
+
+
+@click.command("index-claims")
+@with_appcontext
+def index_claims_command() -> None:
+    """Rebuild the word index that finds earlier claims saying the same thing."""
+    from sqlalchemy import select
+
+    from .matching import index_claim
+    from .models import Claim
+
+    count = 0
+    for claim in db.session.scalars(select(Claim).order_by(Claim.id).execution_options(yield_per=1000)):
+        index_claim(claim)
+        count += 1
+        if count % 1000 == 0:
+            db.session.commit()
+    db.session.commit()
+    click.echo(f"{count} claims indexed.")

@@ -219,6 +219,7 @@ class ClaimForm(Form):
         validators=[Optional(), Length(max=Claim.CLAIMANT_MAX)],
         description="Who made the claim, if known (a person or organisation).",
     )
+    duplicate_of = IntegerField("Already checked as", validators=[Optional()])
 
 
 class ClaimEditForm(VersionedForm):

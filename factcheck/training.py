@@ -77,7 +77,7 @@ def export(vectorizers, model, threshold: float) -> dict:
     }
 
 
-def train() -> dict:
+def train(output: Path = MODEL_PATH) -> dict:
     texts, labels = load("train")
     vectorizers, model = fit(texts, labels)
     dev_texts, dev_labels = load("dev")
@@ -88,13 +88,15 @@ def train() -> dict:
     ours = Suggester(exported).scores(dev_texts)
     drift = max(abs(a - b) for a, b in zip(ours, dev_probabilities))
     assert drift < 1e-4, f"the plain-Python scorer differs from scikit-learn by {drift}"
-    with gzip.open(MODEL_PATH, "wt", encoding="utf-8", compresslevel=9) as handle:
+    with gzip.open(output, "wt", encoding="utf-8", compresslevel=9) as handle:
         json.dump(exported, handle, ensure_ascii=False, separators=(",", ":"))
     return {"version": exported["version"], "threshold": exported["threshold"], "drift": drift}
 
 
-def evaluate() -> list[tuple[str, float, float]]:
-    """(name, F1 of Yes, average precision) on dev-test for the shipped model and a baseline."""
+def evaluate(sample: int | None = None) -> list[tuple[str, float, float]]:
+    """(name, F1 of Yes, average precision) on dev-test for the shipped model and a baseline.
+    `sample` takes the first rows only (of dev-test, and x20 of train for the baseline), so the
+    test suite can run it quickly."""
     from scipy.sparse import hstack  # noqa: F401
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -103,11 +105,15 @@ def evaluate() -> list[tuple[str, float, float]]:
     from .suggest import suggester
 
     test_texts, test_labels = load("dev-test")
+    if sample:
+        test_texts, test_labels = test_texts[:sample], test_labels[:sample]
     shipped = suggester()
     ours = shipped.scores(test_texts)
     rows = [(f"shipped ({shipped.version}, threshold {shipped.threshold})",
              f1_score(test_labels, [p >= shipped.threshold for p in ours]), average_precision_score(test_labels, ours))]
     texts, labels = load("train")
+    if sample:
+        texts, labels = texts[: sample * 20], labels[: sample * 20]
     baseline_vectorizer = TfidfVectorizer(ngram_range=(1, 2))
     baseline = LogisticRegression(max_iter=1000).fit(baseline_vectorizer.fit_transform(texts), labels)
     probabilities = baseline.predict_proba(baseline_vectorizer.transform(test_texts))[:, 1]

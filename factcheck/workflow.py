@@ -30,6 +30,7 @@ from .models import (
     User,
     utcnow,
 )
+from .matching import index_claim
 from .suggest import suggester
 from .text import normalize_body, split_sentences
 
@@ -260,6 +261,7 @@ def create_claim(
         db.session.flush()
     except IntegrityError:  # someone claimed the same span a moment ago
         raise WorkflowError("This exact span was just claimed by someone else.", field="start") from None
+    index_claim(claim)
     record(
         by,
         "created",
@@ -308,6 +310,8 @@ def edit_claim(
     if not wording:
         raise WorkflowError("The claim needs a checkable wording.", field="wording")
     changes = _diff(claim, {"wording": wording, "claimant": (claimant or "").strip() or None})
+    if "wording" in changes:
+        index_claim(claim)
     if changes:
         _flush(claim)
         record(by, "edited", claim, changes=changes)

@@ -132,3 +132,29 @@ def test_editor_pastes_article_and_creates_three_claims(app, users, browser, liv
     page.screenshot(path=str(tmp_path / "article-with-claims.png"), full_page=True)
     assert (tmp_path / "article-with-claims.png").stat().st_size > 10_000
     assert not errors, errors
+
+
+def test_suggested_sentences_are_marked_and_become_claims_in_one_click(app, users, browser, live_server):
+    body = (
+        "The council approved a budget of 412 million dollars on Wednesday. "
+        "I think it was a wonderful evening for everyone.\n\n"
+        "Unemployment fell to 3.2 percent in March, the lowest rate since 2008."
+    )
+    article = factories.make_article(app, users["editor"], body=body)
+    email = factories.get(app, factories.User, users["editor"]).email
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server}/login?next=/articles/{article}")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#article-body")
+    assert page.locator("#article-body .sugg-end").count() == 2
+    page.click(".suggestions button:has-text('Create claim') >> nth=0")
+    page.wait_for_selector("#article-body a.hl")
+    highlighted = page.inner_text("#article-body a.hl")
+    assert highlighted in (
+        "Unemployment fell to 3.2 percent in March, the lowest rate since 2008.",
+        "The council approved a budget of 412 million dollars on Wednesday.",
+    )
+    assert page.locator("#article-body .sugg-end").count() == 1

@@ -4,6 +4,8 @@ feeling and boilerplate; odd input still gets a score."""
 import gzip
 import json
 
+import pytest
+
 from factcheck.suggest import MODEL_PATH, Suggester, char_wb_ngrams, suggester, word_ngrams
 
 FACTUAL = [
@@ -127,3 +129,43 @@ def test_score_articles_command_scores_old_articles(app, users):
     assert result.exit_code == 0 and "1 article scored" in result.output
     with app.app_context():
         assert all(s.score is not None for s in db.session.query(Sentence))
+
+
+def test_retraining_reproduces_the_shipped_model(tmp_path):
+    from factcheck.training import train
+
+    result = train(output=tmp_path / "model.json.gz")
+    with gzip.open(tmp_path / "model.json.gz", "rt", encoding="utf-8") as handle:
+        retrained = Suggester(json.load(handle))
+    shipped = suggester()
+    assert retrained.version == shipped.version and retrained.threshold == shipped.threshold
+    for sentence in FACTUAL + OTHER:
+        assert abs(retrained.score(sentence) - shipped.score(sentence)) < 1e-4
+    assert result["drift"] < 1e-4
+
+
+def test_evaluation_command_prints_both_models(app):
+    result = app.test_cli_runner().invoke(args=["evaluate-suggester", "--sample", 60])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[-2:] == ["(Yes)", "AP"]
+    assert lines[1].startswith("shipped (tfidf-lr-") and lines[2].startswith("baseline TF-IDF")
+    for line in lines[1:3]:
+        f1, ap = (float(v) for v in line.split()[-2:])
+        assert 0 <= f1 <= 1 and 0 <= ap <= 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "... !!! ???",
+        "x" * 10_000,
+        "Der Stadtrat hat am Mittwoch einen Haushalt von 412 Millionen Euro beschlossen. Die Steuern steigen.",
+        "市议会周三批准了4.12亿美元的预算。税收将上涨。 🎉 The mayor agreed ✓",
+    ],
+)
+def test_odd_articles_split_and_score(app, users, client_as, body):
+    client = client_as("editor")
+    response = client.post("/articles/new", data={"title": "Odd", "outlet": "O", "body": body})
+    assert response.status_code == 302
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -3,7 +3,7 @@
 from .articles import Article, Sentence
 from .audit import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, AuditEvent
 from .base import OPEN_FOR_REVIEWER, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
-from .claims import MOVES, Actor, Claim, Comment, Correction, Evidence, Rating, RatingTone
+from .claims import MOVES, Actor, Claim, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone
 from .users import LoginAttempt, User, new_session_token
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Article",
     "AuditEvent",
     "Claim",
+    "ClaimTerm",
     "ClaimStatus",
     "Comment",
     "Correction",

@@ -243,3 +243,14 @@ class Correction(db.Model):
 
     claim: Mapped[Claim] = relationship(back_populates="corrections")
     issued_by: Mapped[User] = relationship()
+
+
+class ClaimTerm(db.Model):
+    """The distinct words of a claim's wording and quote: the index duplicate matching uses."""
+
+    __tablename__ = "claim_terms"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    term: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    __table_args__ = (Index("ix_claim_terms_term", "term"),)

@@ -20,9 +20,11 @@ from ..forms import (
     ReturnForm,
     VerdictForm,
 )
-from ..models import MOVES, Article, AuditEvent, Claim, Comment, Role, User
+from ..models import MOVES, Article, AuditEvent, Claim, Comment, DropReason, Role, User
 from ..ratings import scale
 from ..templating import localize
+from .. import workflow
+from ..matching import similar_claims
 from ..workflow import StaleEdit, WorkflowError, check_span, create_claim, delete_claim, edit_claim
 from .articles import attach_error, load_article
 
@@ -88,12 +90,18 @@ def new(article_id: int):
                 wording=form.wording.data,
                 claimant=form.claimant.data,
             )
+            original = _duplicate_target(form, article)
+            if original is not None:
+                workflow.drop(claim, by=current_user, reason=DropReason.DUPLICATE, note=f"Duplicate of claim #{original.id}.")
         except WorkflowError as error:
             db.session.rollback()
             attach_error(form, error)
         else:
             db.session.commit()
-            flash(f"Claim #{claim.id} created.", "success")
+            if original is not None:
+                flash(f"Claim #{claim.id} recorded as a duplicate of #{original.id} and dropped.", "success")
+            else:
+                flash(f"Claim #{claim.id} created.", "success")
             return redirect(url_for("articles.show", article_id=article.id, _anchor=f"claim-{claim.id}"))
     preview = None
     if isinstance(form.start.data, int) and isinstance(form.end.data, int):
@@ -103,7 +111,19 @@ def new(article_id: int):
         form.wording.data = " ".join(preview[1].split())
     status = 422 if request.method == "POST" else 200
     form.span_open = bool(form.start.errors or form.end.errors)
-    return render_template("claims/new.html", form=form, article=article, preview=preview), status
+    text = form.wording.data or (preview[1] if preview else "")
+    matches = similar_claims(text, exclude_article=article.id) if text else []
+    return render_template("claims/new.html", form=form, article=article, preview=preview, matches=matches), status
+
+
+def _duplicate_target(form, article: Article) -> Claim | None:
+    """The earlier claim the editor marked this one as repeating, if any (from another article)."""
+    if not form.duplicate_of.data:
+        return None
+    original = db.session.get(Claim, form.duplicate_of.data)
+    if original is None or original.article_id == article.id:
+        raise WorkflowError("That earlier claim could not be found; choose one of those listed.", field="duplicate_of")
+    return original
 
 
 def _span_of_sentences(article: Article, positions: list[int]) -> tuple[int, int] | None:

@@ -1,0 +1,117 @@
+"""Has this been checked before? Earlier claims that say nearly the same thing, found by TF-IDF
+cosine over their words. Each claim's distinct words are kept in claim_terms, so finding
+candidates is an indexed lookup of the new claim's rarest words, not a scan of the archive."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import aliased, selectinload
+
+from .extensions import db
+from .models import Claim, ClaimTerm
+
+WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
+STOPWORDS = frozenset(
+    "the and for that this with from have has had was were are but not you his her its our their they them"
+    " she him who what when where which while will would could should than then there these those into about"
+    " said says also been being more most some such only over very just all any can may one two".split()
+)
+QUERY_TERMS = 3  # the rarest words of the new claim pick the candidates
+CANDIDATES = 300
+THRESHOLD = 0.35
+LIMIT = 5
+
+
+def terms(text: str) -> set[str]:
+    """The distinct content words of a claim: lower case, three letters or more, no stopwords."""
+    return {w[:40] for w in WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def index_claim(claim: Claim) -> None:
+    """(Re)write the claim's words; called by the verbs that create or reword claims."""
+    db.session.execute(delete(ClaimTerm).where(ClaimTerm.claim_id == claim.id))
+    words = terms(f"{claim.wording} {claim.quote}")
+    if words:
+        db.session.execute(insert(ClaimTerm), [{"claim_id": claim.id, "term": w} for w in sorted(words)])
+
+
+def _candidates(rare: list[str], exclude_article: int | None) -> list[int]:
+    """Claims holding the rarest words of the new claim: all three rarest if that finds enough,
+    else the two, else the rarest alone. Each lookup walks only the rarest word's postings."""
+    for needed in (3, 2, 1):
+        if len(rare) < needed and needed > 1:
+            continue
+        first = aliased(ClaimTerm)
+        query = select(first.claim_id).where(first.term == rare[0])
+        for term in rare[1:needed]:
+            other = aliased(ClaimTerm)
+            query = query.join(other, (other.claim_id == first.claim_id) & (other.term == term))
+        if exclude_article is not None:
+            query = query.join(Claim, Claim.id == first.claim_id).where(Claim.article_id != exclude_article)
+        found = list(db.session.scalars(query.limit(CANDIDATES)))
+        if len(found) >= LIMIT or needed == 1:
+            return found
+    return []
+
+
+@dataclass
+class Match:
+    claim: Claim
+    similarity: float
+
+
+def similar_claims(text: str, *, exclude_article: int | None = None, limit: int = LIMIT, threshold: float = THRESHOLD) -> list[Match]:
+    words = terms(text)
+    if not words:
+        return []
+    total = db.session.scalar(select(func.count()).select_from(Claim)) or 0
+    if not total:
+        return []
+    frequency = dict(db.session.execute(
+        select(ClaimTerm.term, func.count()).where(ClaimTerm.term.in_(words)).group_by(ClaimTerm.term)
+    ).all())
+    idf = {w: math.log((1 + total) / (1 + frequency.get(w, 0))) + 1 for w in words}
+    rare = sorted((w for w in words if w in frequency), key=lambda w: frequency[w])[:QUERY_TERMS]
+    if not rare:
+        return []
+    candidates = _candidates(rare, exclude_article)
+    if not candidates:
+        return []
+    their_terms: dict[int, set[str]] = {}
+    for claim_id, term in db.session.execute(select(ClaimTerm.claim_id, ClaimTerm.term).where(ClaimTerm.claim_id.in_(candidates))):
+        their_terms.setdefault(claim_id, set()).add(term)
+    # Terms the new claim does not have only lengthen the other vector; weigh unknown ones as rare.
+    other_frequency = dict(db.session.execute(
+        select(ClaimTerm.term, func.count())
+        .where(ClaimTerm.term.in_({t for ts in their_terms.values() for t in ts} - words))
+        .group_by(ClaimTerm.term)
+    ).all()) if len(their_terms) <= CANDIDATES else {}
+
+    def weight(term: str) -> float:
+        return idf[term] if term in idf else math.log((1 + total) / (1 + other_frequency.get(term, 0))) + 1
+
+    own_norm = math.sqrt(sum(idf[w] ** 2 for w in words))
+    scored = []
+    for claim_id, theirs in their_terms.items():
+        shared = words & theirs
+        dot = sum(idf[w] ** 2 for w in shared)
+        norm = math.sqrt(sum(weight(t) ** 2 for t in theirs))
+        similarity = dot / (own_norm * norm) if norm else 0.0
+        if similarity >= threshold:
+            scored.append((similarity, claim_id))
+    scored.sort(reverse=True)
+    best = scored[:limit]
+    if not best:
+        return []
+    claims = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Claim).where(Claim.id.in_([cid for _, cid in best]))
+            .options(selectinload(Claim.article), selectinload(Claim.published_rating), selectinload(Claim.rating))
+        )
+    }
+    return [Match(claims[cid], round(sim, 3)) for sim, cid in best if cid in claims]
