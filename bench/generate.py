@@ -3,8 +3,10 @@
     .venv/bin/python bench/generate.py --claims 100000 --articles 5000 --out /tmp/newsroom.db
     .venv/bin/python bench/generate.py --claims 100000 --database-url postgresql://postgres@127.0.0.1/bench
 
-Every claim is approved, with one or two evidence links and a rationale; rows are written with
-plain multi-row INSERTs (fast), not through the workflow.
+Claims are spread over the statuses as on a working desk (most approved and published, some
+dropped, the rest on their way), each with the history of the moves that brought it there, and
+with evidence, verdicts, rationales and comments where its status would have them. Rows are
+written with plain multi-row INSERTs (fast), not through the workflow.
 """
 
 import argparse
@@ -16,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.matching import terms  # noqa: E402
-from factcheck.models import Article, Claim, ClaimTerm, Evidence, Rating, User  # noqa: E402
+from factcheck.models import Article, AuditEvent, Claim, ClaimTerm, Comment, Evidence, Rating, User  # noqa: E402
 from factcheck.ratings import install_default_scale  # noqa: E402
 
 WORDS = (
@@ -29,6 +31,28 @@ WORDS = (
     "unemployment inflation hospital waiting times teachers nurses wages pension bridge tram river "
     "flood insurance energy prices emissions recycling parking fines library museum tourism exports"
 ).split()
+
+# status -> share of claims, and the moves (audit actions) that bring a claim there
+STATUSES = {
+    "approved": (0.70, ["created", "assigned", "started_research", "submitted", "approved"]),
+    "dropped": (0.08, ["created", "dropped"]),
+    "unassigned": (0.05, ["created"]),
+    "assigned": (0.05, ["created", "assigned"]),
+    "in_research": (0.06, ["created", "assigned", "started_research"]),
+    "in_review": (0.04, ["created", "assigned", "started_research", "submitted"]),
+    "returned": (0.02, ["created", "assigned", "started_research", "submitted", "returned"]),
+}
+ARRIVES = {  # audit action -> (from status, to status)
+    "created": (None, "unassigned"), "assigned": ("unassigned", "assigned"),
+    "started_research": ("assigned", "in_research"), "submitted": ("in_research", "in_review"),
+    "approved": ("in_review", "approved"), "returned": ("in_review", "returned"), "dropped": ("unassigned", "dropped"),
+}
+BATCH = 5000
+
+
+def pick_statuses(count: int, rng: random.Random) -> list[str]:
+    names = list(STATUSES)
+    return rng.choices(names, weights=[STATUSES[n][0] for n in names], k=count)
 
 
 def main() -> None:
@@ -54,7 +78,7 @@ def main() -> None:
              "session_token": f"t{i}", "created_at": datetime(2026, 1, 1)}
             for i, (name, role) in enumerate([("Editor", "editor")] + [(f"Reviewer {n}", "reviewer") for n in range(12)], 1)
         ])
-        ratings = [r.id for r in db.session.query(Rating).all()]
+        ratings = {r.id: r.name for r in db.session.query(Rating).all()}
         now = datetime(2026, 11, 1)
         per_article = max(1, args.claims // args.articles)
         db.session.execute(insert(Article), [
@@ -64,34 +88,81 @@ def main() -> None:
              "created_by_id": 1, "created_at": now, "updated_at": now, "version": 1}
             for a in range(1, args.articles + 1)
         ])
-        claims, evidence, words = [], [], []
-        for c in range(1, args.claims + 1):
-            article = (c - 1) % args.articles + 1
-            slot = (c - 1) // args.articles
-            text = " ".join(rng.choices(WORDS, k=10))
-            claims.append({
-                "id": c, "article_id": article, "start": slot * 40, "end": slot * 40 + 30, "quote": text, "wording": text.capitalize() + ".",
-                "claimant": rng.choice([None, "Mayor", "=SUM(A1)", 'Council "spokesman"']), "status": "approved",
-                "assignee_id": 2 + c % 12, "due_at": now, "due_has_time": False, "rating_id": rng.choice(ratings),
-                "rationale": "Because the record shows it, line one.\nLine two, with a comma.", "submitted_at": now,
-                "approved_by_id": 1, "approved_at": now - timedelta(hours=c % 2000), "created_by_id": 1,
-                "created_at": now, "updated_at": now, "version": 3,
-            })
-            words.extend({"claim_id": c, "term": t} for t in terms(claims[-1]["wording"] + " " + text))
-            for e in range(1 + c % 2):
-                evidence.append({"claim_id": c, "url": f"https://source.example.org/{c}/{e}", "source": "Source", "stance": "supports",
-                                 "withheld": False, "added_by_id": 2, "created_at": now, "updated_at": now, "version": 1})
-            if len(claims) == 5000:
-                db.session.execute(insert(Claim), claims)
-                db.session.execute(insert(Evidence), evidence)
-                db.session.execute(insert(ClaimTerm), words)
-                claims, evidence, words = [], [], []
-        if claims:
-            db.session.execute(insert(Claim), claims)
-            db.session.execute(insert(Evidence), evidence)
-            db.session.execute(insert(ClaimTerm), words)
+        rows: dict[type, list[dict]] = {Claim: [], Evidence: [], ClaimTerm: [], AuditEvent: [], Comment: []}
+        statuses = pick_statuses(args.claims, rng)
+        for c, status in enumerate(statuses, 1):
+            add_claim(rows, c, status, args.articles, ratings, rng, now)
+            if len(rows[Claim]) == BATCH:
+                flush(rows)
+        flush(rows)
         db.session.commit()
-    print(f"{args.claims:,} approved claims over {args.articles:,} articles in {url} ({time.perf_counter() - started:.1f} s)")
+        if db.engine.dialect.name == "postgresql":
+            for table in ("articles", "claims", "evidence", "comments", "audit_events"):
+                db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            db.session.commit()
+        # Planner statistics (and on PostgreSQL the visibility map, for index-only scans), as a
+        # database that has been in use for a while would have them.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
+        counts = {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in
+                  (("evidence links", Evidence), ("history rows", AuditEvent), ("comments", Comment))}
+    mix = ", ".join(f"{statuses.count(s):,} {s}" for s in STATUSES)
+    print(f"{args.claims:,} claims over {args.articles:,} articles in {url} ({time.perf_counter() - started:.1f} s)")
+    print(f"  {mix}")
+    print("  " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
+
+
+def add_claim(rows, c: int, status: str, articles: int, ratings: dict, rng: random.Random, now: datetime) -> None:
+    article = (c - 1) % articles + 1
+    slot = (c - 1) // articles
+    text_ = " ".join(rng.choices(WORDS, k=10))
+    wording = text_.capitalize() + "."
+    moves = STATUSES[status][1]
+    created = now - timedelta(hours=c % 5000 + 48)
+    researched = "started_research" in moves
+    submitted = "submitted" in moves
+    rating_id = rng.choice(list(ratings)) if submitted else None
+    rationale = "Because the record shows it, line one.\nLine two, with a comma." if submitted else None
+    approved_at = created + timedelta(hours=40) if status == "approved" else None
+    links = [{"url": f"https://source.example.org/{c}/{e}", "source": "Source"} for e in range(1 + c % 2)] if researched else []
+    rows[Claim].append({
+        "id": c, "article_id": article, "start": slot * 40, "end": slot * 40 + 30, "quote": text_, "wording": wording,
+        "claimant": rng.choice([None, "Mayor", "=SUM(A1)", 'Council "spokesman"']), "status": status,
+        "assignee_id": 2 + c % 12 if "assigned" in moves else None,
+        "due_at": created + timedelta(days=rng.choice([1, 2, 3, 7])) if "assigned" in moves else None,
+        "due_has_time": False, "rating_id": rating_id, "rationale": rationale,
+        "submitted_at": created + timedelta(hours=30) if submitted else None,
+        "approved_by_id": 1 if approved_at else None, "approved_at": approved_at,
+        "published_rating_id": rating_id if approved_at else None,
+        "published_rationale": rationale if approved_at else None,
+        "published_wording": wording if approved_at else None,
+        "published_sources": links if approved_at else None,
+        "first_published_at": approved_at,
+        "created_by_id": 1, "created_at": created, "updated_at": approved_at or created, "version": len(moves),
+    })
+    rows[ClaimTerm].extend({"claim_id": c, "term": t} for t in terms(wording + " " + text_))
+    for link in links:
+        rows[Evidence].append({"claim_id": c, **link, "stance": "supports", "withheld": False, "added_by_id": 2 + c % 12,
+                               "created_at": created, "updated_at": created, "version": 1})
+    for step, action in enumerate(moves):
+        from_status, to_status = ARRIVES[action]
+        rows[AuditEvent].append({
+            "at": created + timedelta(hours=10 * step), "actor_id": 1 if action in ("created", "assigned", "approved", "returned", "dropped") else 2 + c % 12,
+            "entity": "claim", "entity_id": c, "article_id": article, "action": action,
+            "from_status": from_status, "to_status": to_status,
+            "changes": {"reason": [None, "Not checkable"]} if action == "dropped" else None,
+            "note": "Needs a second source." if action == "returned" else None,
+        })
+    for n in range(c % 3 if researched else 0):
+        rows[Comment].append({"claim_id": c, "author_id": 1 if n % 2 else 2 + c % 12,
+                              "body": "Called the council press office; waiting for the figures.", "created_at": created + timedelta(hours=5 + n)})
+
+
+def flush(rows: dict[type, list[dict]]) -> None:
+    for model, batch in rows.items():
+        if batch:
+            db.session.execute(insert(model), batch)
+            batch.clear()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ newsroom: the statement counts must be equal, the times show where cost grows wi
     .venv/bin/python bench/generate.py --claims 10 --articles 2 --out /tmp/factcheck-small.db
     .venv/bin/python bench/pages.py /tmp/factcheck-small.db /tmp/factcheck-bench.db [--requests 50]
 
+Either database may be a URL instead of a file (postgresql+psycopg://postgres@127.0.0.1/bench).
+The claim and article pages are those of the newest approved claim with comments, so that
+both newsrooms show the same kind of page.
+
 Requests go through the app in-process (Flask's test client), signed in as the editor, so
 the figures are the app's own work without a network or a WSGI server.
 """
@@ -17,21 +21,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
-from factcheck.models import Article, Claim, Role, User  # noqa: E402
+from factcheck.models import Claim, ClaimStatus, Comment, Role, User  # noqa: E402
 
 PAGES = ["/dashboard", "/claims?status=approved", "/claims?status=approved&after={middle}", "/claims/{claim}", "/articles/{article}"]
 
 
-def measure(path: str, requests: int) -> dict:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+def database_url(given: str) -> str:
+    return given if "://" in given else f"sqlite:///{given}"
+
+
+def measure(database: str, requests: int) -> dict:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(database)})
     with app.app_context():
         token = db.session.scalar(select(User.session_token).where(User.role == Role.EDITOR))
-        claim = db.session.scalar(select(Claim.id).order_by(Claim.id.desc()))
-        article = db.session.scalar(select(Article.id).order_by(Article.id.desc()))
+        claim, article = db.session.execute(
+            select(Claim.id, Claim.article_id)
+            .where(Claim.status == ClaimStatus.APPROVED, Claim.id.in_(select(Comment.claim_id)))
+            .order_by(Claim.id.desc()).limit(1)
+        ).one()
+        middle = db.session.scalar(select(func.max(Claim.id))) // 2
         engine = db.engine
     client = app.test_client()
     with client.session_transaction() as session:
@@ -40,7 +52,7 @@ def measure(path: str, requests: int) -> dict:
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     results = {}
     for page in PAGES:
-        url = page.format(claim=claim, article=article, middle=claim // 2)
+        url = page.format(claim=claim, article=article, middle=middle)
         client.get(url)  # warm up
         statements.clear()
         client.get(url)
@@ -53,7 +65,7 @@ def measure(path: str, requests: int) -> dict:
         times.sort()
         results[page] = (count, statistics.median(times), times[int(len(times) * 0.95) - 1])
     with app.app_context():
-        total = db.session.query(Claim).count()
+        total = db.session.scalar(select(func.count()).select_from(Claim))
     return {"claims": total, "pages": results}
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, or_
 
 from .extensions import db
-from .models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Rating, User
+from .models import OPEN_FOR_REVIEWER, OPEN_STATUSES, Article, Claim, ClaimStatus, Rating, User
 from .templating import newsroom_zone
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "due": "Due soonest"}
@@ -86,7 +86,7 @@ class Filters:
 
     def apply(self, query: Select, now: datetime) -> Select:
         if self.status == "open":
-            query = query.where(Claim.status.not_in([ClaimStatus.APPROVED, ClaimStatus.DROPPED]))
+            query = query.where(Claim.status.in_(OPEN_STATUSES))
         elif self.status and self.status != "any":
             query = query.where(Claim.status == ClaimStatus(self.status))
         if self.assignee == "none":

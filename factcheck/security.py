@@ -16,7 +16,7 @@ from .models import LoginAttempt, User, utcnow
 
 # Everything else needs a signed-in, active user. New public pages must be added here on purpose.
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "static", "public.verdict", "public.corrections", "public.claimreview_feed"}
+    {"auth.login", "static", "main.health", "public.verdict", "public.corrections", "public.claimreview_feed"}
 )
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -36,10 +36,10 @@ def check_sound(app) -> None:
         db.session.remove()
 
 
-def test_sigkill_at_random_points_leaves_no_half_done_move(users_file):
-    app, url = users_file
-    rng = random.Random(1)
-    for _ in range(KILLS):
+def kill_repeatedly(app, url: str, kills: int, rng: random.Random) -> int:
+    """Start the worker, let it move claims for a random moment, SIGKILL it, check the file;
+    `kills` times. Returns the number of history rows written."""
+    for _ in range(kills):
         worker = subprocess.Popen(
             [sys.executable, str(ROOT / "tests" / "crash_worker.py"), url, str(ROOT)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -50,14 +50,18 @@ def test_sigkill_at_random_points_leaves_no_half_done_move(users_file):
         worker.wait(10)
         check_sound(app)
     with app.app_context():
-        assert db.session.scalar(select(db.func.count()).select_from(AuditEvent)) > KILLS  # work really happened
+        return db.session.scalar(select(db.func.count()).select_from(AuditEvent))
 
 
-@pytest.fixture
-def users_file(tmp_path):
+def test_sigkill_at_random_points_leaves_no_half_done_move(users_file):
+    app, url = users_file
+    assert kill_repeatedly(app, url, KILLS, random.Random(1)) > KILLS  # work really happened
+
+
+def small_newsroom_file(path: Path):
     """A SQLite file (the crash test checks SQLite's own file; PostgreSQL's durability is its
-    server's job) with a small newsroom."""
-    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    server's job) with an editor, a reviewer and three claims."""
+    url = f"sqlite:///{path}"
     app = make_app(url)
     from factcheck.ratings import install_default_scale
 
@@ -66,11 +70,16 @@ def users_file(tmp_path):
         install_default_scale()
         db.session.commit()
     editor = factories.make_user(app, role="editor")
-    reviewer = factories.make_user(app, role="reviewer")
+    factories.make_user(app, role="reviewer")
     article = factories.make_article(app, editor)
     for quote in ("Bus spending rises by 18 percent.", "Critics said property taxes would rise again.", "approved a budget"):
         factories.make_claim(app, article, editor, quote=quote)
-    del reviewer
+    return app, url
+
+
+@pytest.fixture
+def users_file(tmp_path):
+    app, url = small_newsroom_file(tmp_path / "crash.db")
     yield app, url
     with app.app_context():
         db.engine.dispose()

@@ -66,3 +66,12 @@ def test_two_app_servers_share_throttle_and_logout(app, backend, users):
         from factcheck.extensions import db
 
         db.engine.dispose()
+
+
+def test_health_check_answers_without_signing_in_and_says_when_the_database_is_down(app):
+    client = app.test_client()
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    broken = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-dir/factcheck.db", "SECRET_KEY": "k" * 40})
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "database unavailable"}

@@ -1,5 +1,6 @@
 """My queue, the review queue, the claims list and the dashboard, as their users see them."""
 
+import html
 import re
 from datetime import datetime, timedelta
 
@@ -57,7 +58,7 @@ def test_claims_list_filters_and_pages_by_keyset(app, users, client_as):
     client = client_as("editor")
     first = client.get("/claims").get_data(as_text=True)
     assert "1–50 of 126" in first
-    next_url = re.search(r'href="(/claims\?after=\d+)"', first).group(1)
+    next_url = html.unescape(re.search(r'href="(/claims\?after=\d+&amp;first=51)"', first).group(1))
     second = client.get(next_url).get_data(as_text=True)
     assert "51–100 of 126" in second
     first_ids = order_of(first, set(range(1, 500)))
@@ -70,6 +71,15 @@ def test_claims_list_filters_and_pages_by_keyset(app, users, client_as):
     assert "#" in by_text and "Claim 3-1" in by_text and "Claim 4-2" not in by_text
     overdue = client.get("/claims?overdue=1&sort=due").get_data(as_text=True)
     assert 'class="overdue-row"' in overdue
+
+
+def test_claims_list_says_more_than_past_the_counting_cap(app, users, client_as, monkeypatch):
+    grow(app, users, articles=2, claims_per_article=14)  # 28 claims
+    monkeypatch.setattr("factcheck.views.queues.COUNT_CAP", 20)
+    client = client_as("editor")
+    page = client.get("/claims").get_data(as_text=True)
+    assert "1–28 of more than 20" in page
+    assert "1–14 of 14" in client.get("/claims?article=1").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -86,9 +86,9 @@ MATRIX = [
     ("POST", "/account/password", {"current_password": factories.PASSWORD, "new_password": "another long one", "confirm": "another long one"}, ALL, 302),
     ("POST", "/logout", {}, ALL, 302),
 ]
-# Public on purpose: the sign-in page (signed-in people are sent on to their home page) and
-# what readers see (test_public.py).
-PUBLIC = [("GET", "/login"), ("POST", "/login"), ("GET", "/verdicts/1"), ("GET", "/corrections"), ("GET", "/claimreview.json")]
+# Public on purpose: the sign-in page (signed-in people are sent on to their home page), the
+# health check for load balancers (test_production.py) and what readers see (test_public.py).
+PUBLIC = [("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/verdicts/1"), ("GET", "/corrections"), ("GET", "/claimreview.json")]
 # Answers that are not 'allowed or 403': a reviewer's home page is their queue.
 SPECIAL = {("GET", "/", "reviewer"): 302}
 

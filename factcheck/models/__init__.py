@@ -2,7 +2,7 @@
 
 from .articles import Article, Sentence
 from .audit import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, AuditEvent
-from .base import OPEN_FOR_REVIEWER, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
+from .base import OPEN_FOR_REVIEWER, OPEN_STATUSES, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
 from .claims import MOVES, Actor, Claim, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone
 from .users import LoginAttempt, User, new_session_token
 
@@ -11,6 +11,7 @@ __all__ = [
     "APPEND_ONLY_SQLITE",
     "MOVES",
     "OPEN_FOR_REVIEWER",
+    "OPEN_STATUSES",
     "Actor",
     "Article",
     "AuditEvent",

@@ -36,6 +36,9 @@ class ClaimStatus(enum.StrEnum):
 
 # A reviewer owes work on these: they count towards workload and can be overdue.
 OPEN_FOR_REVIEWER = (ClaimStatus.ASSIGNED, ClaimStatus.IN_RESEARCH, ClaimStatus.RETURNED)
+# Still being worked on: neither published nor dropped. Listed (not "not in") so that an index
+# led by status can answer.
+OPEN_STATUSES = tuple(s for s in ClaimStatus if s not in (ClaimStatus.APPROVED, ClaimStatus.DROPPED))
 
 
 class DropReason(enum.StrEnum):

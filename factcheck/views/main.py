@@ -1,14 +1,16 @@
-"""The home page: a reviewer's queue, or for everyone else the desk's dashboard."""
+"""The home page: a reviewer's queue, or for everyone else the desk's dashboard; and the health
+check that load balancers poll."""
 
 from collections import defaultdict
 from datetime import timedelta
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Role, User, utcnow
+from ..models import OPEN_FOR_REVIEWER, OPEN_STATUSES, Article, Claim, ClaimStatus, Role, User, utcnow
 from ..filters import utc_midnight
 from ..templating import localize
 from .articles import status_counts_by_article
@@ -26,6 +28,18 @@ def home():
     return dashboard()
 
 
+@bp.get("/healthz")
+def health():
+    """200 when this app server can reach its database, 503 when it cannot. Public, and says
+    nothing else, so a load balancer can poll it without signing in."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "database unavailable"}, 503
+    return {"status": "ok"}
+
+
 @bp.get("/dashboard")
 def dashboard():
     now = utcnow()
@@ -34,7 +48,7 @@ def dashboard():
     overdue = db.session.scalar(
         select(func.count()).select_from(Claim).where(Claim.due_at < now, Claim.status.in_(OPEN_FOR_REVIEWER))
     )
-    open_claims = select(Claim.article_id).where(Claim.status.not_in([ClaimStatus.APPROVED, ClaimStatus.DROPPED]))
+    open_claims = select(Claim.article_id).where(Claim.status.in_(OPEN_STATUSES))
     open_articles = db.session.scalars(
         select(Article).where(Article.id.in_(open_claims)).order_by(Article.id.desc()).limit(OPEN_ARTICLES_SHOWN)
     ).all()

@@ -6,11 +6,11 @@ from datetime import datetime
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..forms import BulkForm
-from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Rating, Role, User, utcnow
+from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Role, User, utcnow
 from ..filters import SORTS, Filters
 from .exports import MAY_EXPORT
 from ..ratings import scale
@@ -19,11 +19,20 @@ from .claims import reviewer_choices
 bp = Blueprint("queues", __name__)
 
 PAGE_SIZE = 50
+# Lists count matching claims up to this many and then say "more than": an exact count would
+# read every matching row on every page view, so its cost would grow with the archive.
+COUNT_CAP = 10_000
 FAR_FUTURE = datetime(9999, 12, 31)
 
 
 def _with_relations(query: Select) -> Select:
-    return query.options(selectinload(Claim.article), selectinload(Claim.assignee), selectinload(Claim.rating))
+    """What a row of claims shows besides the claim: its article's title, reviewer and rating,
+    joined into the one query (each is a single row per claim)."""
+    return query.options(
+        joinedload(Claim.article, innerjoin=True).load_only(Article.title),
+        joinedload(Claim.assignee),
+        joinedload(Claim.rating),
+    )
 
 
 @bp.get("/queue")
@@ -93,15 +102,17 @@ def claims():
     filters = Filters.from_args(request.args)
     problems = filters.problems()
     now = utcnow()
-    rows, total, before, next_cursor = [], 0, 0, None
+    rows, total, next_cursor = [], 0, None
+    # The position of the page's first row travels in the link to the next page (keyset pages
+    # have no number); it is only a label, so a forged one misleads no one but its sender.
+    first = max(1, request.args.get("first", 1, type=int)) if request.args.get("after") else 1
     if not problems:
-        base = filters.apply(select(Claim), now)
-        total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+        matching = filters.apply(select(Claim.id), now).limit(COUNT_CAP + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(matching))
         keys = _sort_key(filters.sort)
-        query = _with_relations(base.order_by(*[k if d > 0 else k.desc() for k, d in keys]))
+        query = _with_relations(filters.apply(select(Claim), now).order_by(*[k if d > 0 else k.desc() for k, d in keys]))
         after = _after(filters.sort, request.args.get("after"))
         if after is not None:
-            before = db.session.scalar(select(func.count()).select_from(base.where(~after).subquery()))
             query = query.where(after)
         rows = db.session.scalars(query.limit(PAGE_SIZE + 1)).all()
         if len(rows) > PAGE_SIZE:
@@ -115,10 +126,13 @@ def claims():
             "queues/claims.html",
             rows=rows,
             total=total,
-            first=before + 1,
+            total_label=f"more than {COUNT_CAP:,}" if total > COUNT_CAP else f"{total:,}",
+            first=first,
             filters=filters,
             problems=problems,
-            next_url=url_for("queues.claims", after=next_cursor, **filters.args()) if next_cursor else None,
+            next_url=url_for("queues.claims", after=next_cursor, first=first + PAGE_SIZE, **filters.args())
+            if next_cursor
+            else None,
             first_url=url_for("queues.claims", **filters.args()) if request.args.get("after") else None,
             article=article,
             reviewers=db.session.scalars(select(User).where(User.role == Role.REVIEWER).order_by(User.name)).all(),
