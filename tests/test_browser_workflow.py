@@ -90,3 +90,30 @@ def test_claim_goes_from_assignment_to_approved_verdict(app, users, browser, liv
     for name in ("claim-in-review", "my-queue", "claim-approved", "dashboard"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
     assert not errors, errors
+
+
+def test_bulk_bar_shows_only_the_fields_of_the_chosen_action_and_drops(app, users, browser, live_server):  # noqa: F811
+    editor = factories.get(app, User, users["editor"])
+    article = factories.make_article(app, users["editor"])
+    claim = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    sign_in(page, live_server, editor.email)
+    page.goto(f"{live_server}/claims")
+    bar = page.locator(".bulk-bar")
+    assert bar.locator("select[name=assignee]").is_visible() and not bar.locator("select[name=reason]").is_visible()
+    bar.locator("select[name=action]").select_option("drop")
+    assert bar.locator("select[name=reason]").is_visible() and not bar.locator("select[name=assignee]").is_visible()
+    bar.locator("select[name=reason]").select_option("out_of_scope")
+    page.check(f"input[name=claim][value='{claim}']")
+    bar.locator("button[type=submit]").click()
+    assert "1 claim dropped." in page.inner_text(".flashes")
+    page.goto(f"{live_server}/claims/{claim}")
+    assert "Out of scope" in page.inner_text("main")
+
+    # The article page's rail does the same.
+    page.goto(f"{live_server}/articles/{article}?picked=")
+    page.click(".bulk-rail summary")
+    rail = page.locator(".bulk-rail")
+    assert rail.locator("select[name=due_date], input[name=due_date]").first.is_visible()
+    assert not rail.locator("select[name=reason]").is_visible()

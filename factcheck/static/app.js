@@ -1,5 +1,6 @@
 // Small behaviours shared by every page: dismissing flash messages, closing the user menu,
-// and taking the keyboard to the first field that needs correcting.
+// taking the keyboard to the first field that needs correcting, and showing only the fields
+// a bulk action uses (without JavaScript they all show, and the server ignores the others).
 document.addEventListener("click", (event) => {
   const close = event.target.closest(".flash-close");
   if (close) close.closest(".flash").remove();
@@ -7,7 +8,19 @@ document.addEventListener("click", (event) => {
   if (menu && !menu.contains(event.target)) menu.removeAttribute("open");
 });
 
+function showBulkFields(action) {
+  const group = action.closest(".bulk-bar, .bulk-rail");
+  group.querySelectorAll("[data-bulk-for]").forEach((fields) => {
+    fields.hidden = fields.dataset.bulkFor !== action.value;
+  });
+}
+
+document.addEventListener("change", (event) => {
+  if (event.target.matches(".bulk-bar select[name='action'], .bulk-rail select[name='action']")) showBulkFields(event.target);
+});
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".bulk-bar select[name='action'], .bulk-rail select[name='action']").forEach(showBulkFields);
   const invalid = document.querySelector("[aria-invalid='true']");
   if (invalid) {
     const details = invalid.closest("details");
