@@ -79,6 +79,7 @@ def test_claims_list_says_more_than_past_the_counting_cap(app, users, client_as,
     client = client_as("editor")
     page = client.get("/claims").get_data(as_text=True)
     assert "1–28 of more than 20" in page
+    assert "Export every matching claim as CSV" in page
     assert "1–14 of 14" in client.get("/claims?article=1").get_data(as_text=True)
 
 

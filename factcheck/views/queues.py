@@ -127,6 +127,7 @@ def claims():
             rows=rows,
             total=total,
             total_label=f"more than {COUNT_CAP:,}" if total > COUNT_CAP else f"{total:,}",
+            count_cap=COUNT_CAP,
             first=first,
             filters=filters,
             problems=problems,
