@@ -141,10 +141,15 @@ def export_filename(today: date) -> str:
 
 
 def claim_review(claim: Claim, page_url: str, scale: list[Rating], newsroom: dict) -> dict:
-    """The published verdict as schema.org ClaimReview. ratingValue counts down the scale from
-    its top (the truest rating is bestRating), retired ratings keeping their place."""
+    """The published verdict as schema.org ClaimReview. A rating on the true–false line (green to
+    red) gets a number counting down that line from its top (the truest rating is bestRating),
+    retired ratings keeping their place; one off the line (Misleading, Unproven) is given by
+    name only, since no number between True and False would say what it means."""
     rating = claim.published_rating
-    position = next((i for i, r in enumerate(scale) if rating and r.id == rating.id), len(scale) - 1)
+    review_rating = {"@type": "Rating", "alternateName": rating.name if rating else ""}
+    line = [r.id for r in scale if r.tone.on_true_false_line]
+    if rating is not None and rating.id in line:
+        review_rating.update(ratingValue=len(line) - line.index(rating.id), bestRating=len(line), worstRating=1)
     article = claim.article
     item = {
         "@type": "Claim",
@@ -161,13 +166,7 @@ def claim_review(claim: Claim, page_url: str, scale: list[Rating], newsroom: dic
         "claimReviewed": claim.published_wording or claim.wording,
         "author": {"@type": "Organization", "name": newsroom["name"], "url": newsroom["url"]},
         "datePublished": claim.first_published_at.date().isoformat(),
-        "reviewRating": {
-            "@type": "Rating",
-            "alternateName": rating.name if rating else "",
-            "ratingValue": len(scale) - position,
-            "bestRating": len(scale),
-            "worstRating": 1,
-        },
+        "reviewRating": review_rating,
         "itemReviewed": item,
     }
     if claim.corrected_at:

@@ -382,5 +382,10 @@ class RatingForm(Form):
     description = StringField(
         "Help text", validators=[Optional(), Length(max=Rating.DESCRIPTION_MAX)], description="Shown beside the choice."
     )
-    tone = SelectField("Colour", choices={t.value: t.value.capitalize() for t in RatingTone})
+    tone = SelectField(
+        "Colour",
+        choices={t.value: t.label for t in RatingTone},
+        description="Green to red rank claims from true to false, and give published verdicts their number "
+        "in ClaimReview; purple and slate are for ratings off that line, such as Misleading or Unproven.",
+    )
     needs_evidence = BooleanField("A verdict with this rating needs at least one evidence link", default=True)

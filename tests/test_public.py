@@ -38,8 +38,9 @@ def assert_claim_review(review: dict) -> None:
     date.fromisoformat(review["datePublished"])
     rating = review["reviewRating"]
     assert rating["@type"] == "Rating" and isinstance(rating["alternateName"], str) and rating["alternateName"]
-    assert all(isinstance(rating[k], int) for k in ("ratingValue", "bestRating", "worstRating"))
-    assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+    if "ratingValue" in rating:  # ratings off the true-false line have a name only
+        assert all(isinstance(rating[k], int) for k in ("ratingValue", "bestRating", "worstRating"))
+        assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
     item = review["itemReviewed"]
     assert item["@type"] == "Claim" and item["appearance"]["@type"] == "CreativeWork"
     assert item["appearance"]["url"].startswith("http")
@@ -59,7 +60,7 @@ def test_published_verdict_is_readable_signed_out(app, published):
     review = json_ld(page)
     assert_claim_review(review)
     assert review["reviewRating"]["alternateName"] == "False"
-    assert review["reviewRating"]["ratingValue"] == 3 and review["reviewRating"]["bestRating"] == 7
+    assert review["reviewRating"]["ratingValue"] == 1 and review["reviewRating"]["bestRating"] == 5
     assert "</script><script>" not in page.split('application/ld+json">')[1].split("</script>")[0]
 
 
@@ -147,3 +148,21 @@ def test_readers_see_only_what_was_approved_during_a_correction(app, users, clie
 def test_missing_verdict_page_speaks_to_readers(app):
     response = app.test_client().get("/verdicts/424242")
     assert response.status_code == 404 and "No published fact check here" in response.get_data(as_text=True)
+
+
+def test_claimreview_numbers_only_ratings_on_the_true_false_line(app, published):
+    from factcheck.export import claim_review
+    from factcheck.ratings import scale
+
+    with app.app_context():
+        claim = db.session.get(Claim, published)
+        ratings = scale()
+        given = {}
+        for rating in ratings:
+            claim.published_rating = rating
+            given[rating.name] = claim_review(claim, "https://desk.example.org/v/1", ratings, {"name": "D", "url": "https://d.example.org"})["reviewRating"]
+        db.session.rollback()
+    numbers = {name: r.get("ratingValue") for name, r in given.items()}
+    assert numbers == {"True": 5, "Mostly true": 4, "Half true": 3, "Mostly false": 2, "False": 1, "Misleading": None, "Unproven": None}
+    assert given["Unproven"] == {"@type": "Rating", "alternateName": "Unproven"}
+    assert all(r["bestRating"] == 5 and r["worstRating"] == 1 for r in given.values() if "ratingValue" in r)

@@ -41,7 +41,8 @@ MOVES: dict[str, tuple[Actor, frozenset[ClaimStatus]]] = {
 
 
 class RatingTone(enum.StrEnum):
-    """The colour a rating's pill takes, from true (green) to false (red)."""
+    """The colour a rating's pill takes: green to red rank a claim from true to false; purple
+    and slate are for ratings off that line (misleading, unproven)."""
 
     GREEN = "green"
     LIME = "lime"
@@ -50,6 +51,14 @@ class RatingTone(enum.StrEnum):
     RED = "red"
     PURPLE = "purple"
     SLATE = "slate"
+
+    @property
+    def on_true_false_line(self) -> bool:
+        return self not in (RatingTone.PURPLE, RatingTone.SLATE)
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize() + ("" if self.on_true_false_line else " (off the true–false scale)")
 
 
 class Rating(db.Model):
