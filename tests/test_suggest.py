@@ -111,6 +111,11 @@ def test_article_page_marks_suggestions_and_creates_a_claim_in_one_click(app, us
     [claim] = factories.scalars(app, select(Claim))
     assert claim.quote.startswith("Unemployment fell")
     assert client.get(f"/articles/{article}").get_data(as_text=True).count("sugg-end") == 1  # claimed ones drop out
+    # A claim on part of a sentence takes that sentence out of the suggestions too.
+    start = NEWS.index("412 million")
+    assert client.post(f"/articles/{article}/claims/new", data={"start": start, "end": start + len("412 million dollars")}).status_code == 302
+    page = client.get(f"/articles/{article}").get_data(as_text=True)
+    assert "sugg-end" not in page and "Suggested claims" not in page
 
 
 def test_score_articles_command_scores_old_articles(app, users):

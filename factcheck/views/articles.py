@@ -107,10 +107,11 @@ def show(article_id: int):
     claims = article.claims
     segments = highlight_segments(article.body, article.sentences, claims)
     show_suggestions, threshold = _suggestion_settings()
-    claimed = {(c.start, c.end) for c in claims}
-    suggestions = [
+    spans = [(c.start, c.end) for c in claims]
+    suggestions = [  # sentences worth checking that no claim touches yet
         s for s in article.sentences
-        if show_suggestions and s.score is not None and s.score >= threshold and (s.start, s.end) not in claimed
+        if show_suggestions and s.score is not None and s.score >= threshold
+        and not any(start < s.end and s.start < end for start, end in spans)
     ]
     body_html = render_body(
         segments,
