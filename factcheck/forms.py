@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -287,6 +288,9 @@ class AssignForm(DueFields, VersionedForm):
 class BulkForm(DueFields, Form):
     """Assign or drop several claims at once, from the article page or the claims list."""
 
+    # What a refused Apply brings back to the page, as bulk_<name> in its address.
+    CARRIED = ("action", "assignee", "due_date", "reason")
+
     action = SelectField("Action", choices={"assign": "Assign", "drop": "Drop"})
     assignee = SelectField("Reviewer", coerce=int, validators=[Optional()])
     reason = SelectField("Reason", choices={r.value: r.label for r in DropReason}, validators=[Optional()])
@@ -302,6 +306,14 @@ class BulkForm(DueFields, Form):
                 self.due_date.errors.append("Give a due date.")
                 valid = False
         return valid
+
+    @classmethod
+    def for_page(cls, args, reviewers: list[tuple[int, str]]) -> BulkForm:
+        """The bulk bar as a page shows it, with the choices of a refused Apply put back."""
+        carried = MultiDict([(name, args[f"bulk_{name}"]) for name in cls.CARRIED if args.get(f"bulk_{name}")])
+        form = cls(formdata=carried or None)
+        form.assignee.choices = [(0, "Choose a reviewer…")] + reviewers
+        return form
 
 
 class EvidenceForm(VersionedForm):

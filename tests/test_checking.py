@@ -274,6 +274,24 @@ def test_bulk_assign_is_all_or_nothing(app, users, client_as, claim_at):
     assert "Choose a reviewer" in editor.get(missing.headers["Location"]).get_data(as_text=True)
 
 
+def test_refused_bulk_apply_keeps_ticks_and_choices(app, users, client_as, claim_at):
+    first = claim_at("unassigned")
+    editor = client_as("editor")
+    due_only = editor.post("/claims/bulk", data={"action": "assign", "claim": [first], "due_date": TOMORROW, "next": "/claims"})
+    page = editor.get(due_only.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was changed. Choose a reviewer." in page
+    assert f'value="{TOMORROW}"' in page and f'value="{first}" aria-label="Select claim {first}" checked' in page
+    reviewer_only = editor.post("/claims/bulk", data={"action": "assign", "claim": [first], "assignee": users["reviewer"], "next": "/claims"})
+    page = editor.get(reviewer_only.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was changed. Give a due date." in page
+    assert f'<option selected value="{users["reviewer"]}">' in page
+    nothing_ticked = editor.post("/claims/bulk", data={"action": "drop", "reason": "duplicate", "next": "/claims"})
+    page = editor.get(nothing_ticked.headers["Location"]).get_data(as_text=True)
+    assert "Tick at least one claim first." in page
+    assert '<option selected value="drop">' in page and '<option selected value="duplicate">' in page
+    assert factories.get(app, Claim, first).status == ClaimStatus.UNASSIGNED
+
+
 def test_bulk_assign_from_the_article_page(app, users, client_as):
     article = factories.make_article(app, users["editor"])
     claims = [

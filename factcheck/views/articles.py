@@ -232,9 +232,7 @@ def _bulk_form():
     from ..forms import BulkForm
     from .claims import reviewer_choices
 
-    form = BulkForm(formdata=None)
-    form.assignee.choices = [(0, "Choose a reviewer…")] + reviewer_choices()
-    return form
+    return BulkForm.for_page(request.args, reviewer_choices())
 
 
 def attach_error(form, error: WorkflowError) -> None:

@@ -2,6 +2,7 @@
 and the same moves for several claims at once."""
 
 from typing import Callable
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -221,12 +222,14 @@ def comment(claim_id: int):
     return redirect(url_for("claims.show", claim_id=claim.id, _anchor="timeline-end"))
 
 
-def _with_selection(url: str, ids: list[int]) -> str:
-    """The same page with these claims still ticked."""
-    if not ids:
+def _as_left(url: str, ids: list[int]) -> str:
+    """The same page with these claims still ticked and the bulk bar's choices as they were."""
+    params = {f"bulk_{name}": request.form.get(name, "") for name in BulkForm.CARRIED if request.form.get(name)}
+    if ids:
+        params["selected"] = ",".join(map(str, ids))
+    if not params:
         return url
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}selected={','.join(map(str, ids))}"
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
 @bp.post("/claims/bulk")
@@ -236,14 +239,14 @@ def bulk():
         abort(403)
     back = request.form.get("next") if is_safe_next(request.form.get("next")) else url_for("queues.claims")
     ids = sorted({int(i) for i in request.form.getlist("claim") if i.isdigit()})
-    refused = _with_selection(back, ids)  # where to go when nothing changed: ticks kept
+    refused = _as_left(back, ids)  # where to go when nothing changed: ticks and choices kept
     form = BulkForm()
     form.assignee.choices = [(0, "")] + reviewer_choices()
     if not ids:
         flash("Tick at least one claim first.", "warning")
-        return redirect(back)
+        return redirect(refused)
     if not form.validate():
-        problems = "; ".join(f"{getattr(form, name).label.text}: {' '.join(errs)}" for name, errs in form.errors.items())
+        problems = " ".join(error for errors in form.errors.values() for error in errors)
         flash(f"Nothing was changed. {problems}", "error")
         return redirect(refused)
     claims = db.session.scalars(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id)).all()

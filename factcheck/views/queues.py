@@ -119,8 +119,7 @@ def claims():
             rows = rows[:PAGE_SIZE]
             next_cursor = _cursor_of(rows[-1], filters.sort)
     article = db.session.get(Article, filters.article) if filters.article else None
-    bulk_form = BulkForm(formdata=None)
-    bulk_form.assignee.choices = [(0, "Choose a reviewer…")] + reviewer_choices()
+    bulk_form = BulkForm.for_page(request.args, reviewer_choices())
     return (
         render_template(
             "queues/claims.html",
