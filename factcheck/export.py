@@ -133,8 +133,12 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def export_filename(today: date) -> str:
-    return f"factcheck-verdicts-{today.isoformat()}.csv"
+def export_filename(today: date, status: str = "approved") -> str:
+    """factcheck-verdicts-<date>.csv for approved verdicts; otherwise the file says which claims
+    it holds (factcheck-claims-open-<date>.csv), so a download of work in progress is not
+    mistaken for published verdicts."""
+    kind = "verdicts" if status == "approved" else "claims" if status in ("", "any") else f"claims-{status.replace('_', '-')}"
+    return f"factcheck-{kind}-{today.isoformat()}.csv"
 
 
 # -- schema.org ClaimReview ---------------------------------------------------------------------

@@ -96,6 +96,7 @@ def test_bulk_bar_shows_only_the_fields_of_the_chosen_action_and_drops(app, user
     editor = factories.get(app, User, users["editor"])
     article = factories.make_article(app, users["editor"])
     claim = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    factories.make_claim(app, article, users["editor"], quote="Critics said property taxes would rise again.")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(10_000)
     sign_in(page, live_server, editor.email)
@@ -105,6 +106,10 @@ def test_bulk_bar_shows_only_the_fields_of_the_chosen_action_and_drops(app, user
     bar.locator("select[name=action]").select_option("drop")
     assert bar.locator("select[name=reason]").is_visible() and not bar.locator("select[name=assignee]").is_visible()
     bar.locator("select[name=reason]").select_option("out_of_scope")
+    page.check(".tick-all")  # every claim on the page, then all but this one unticked again
+    assert page.locator("input[name=claim]:checked").count() == page.locator("input[name=claim]").count() == 2
+    page.uncheck(".tick-all")
+    assert page.locator("input[name=claim]:checked").count() == 0
     page.check(f"input[name=claim][value='{claim}']")
     bar.locator("button[type=submit]").click()
     assert "1 claim dropped." in page.inner_text(".flashes")

@@ -146,3 +146,11 @@ def test_export_command_writes_the_same_rows(app, users, approved, tmp_path):
     assert row["claim_id"] == str(approved) and row["claim_url"].endswith(f"/claims/{approved}")
     bad = app.test_cli_runner().invoke(args=["export-verdicts", "--status", "nope"])
     assert bad.exit_code != 0 and "no status" in bad.output
+
+
+@pytest.mark.parametrize("status, name", [("approved", "factcheck-verdicts-"), ("open", "factcheck-claims-open-"),
+                                          ("in_review", "factcheck-claims-in-review-"), ("any", "factcheck-claims-")])
+def test_file_name_says_which_claims_it_holds(app, users, client_as, status, name):
+    response = client_as("editor").get(f"/claims/export.csv?status={status}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith(f'attachment; filename="{name}2')

@@ -1,6 +1,7 @@
 // Small behaviours shared by every page: dismissing flash messages, closing the user menu,
 // taking the keyboard to the first field that needs correcting, and showing only the fields
-// a bulk action uses (without JavaScript they all show, and the server ignores the others).
+// a bulk action uses (without JavaScript they all show, and the server ignores the others), and
+// the tick that selects every claim of a list.
 document.addEventListener("click", (event) => {
   const close = event.target.closest(".flash-close");
   if (close) close.closest(".flash").remove();
@@ -17,10 +18,16 @@ function showBulkFields(action) {
 
 document.addEventListener("change", (event) => {
   if (event.target.matches(".bulk-bar select[name='action'], .bulk-rail select[name='action']")) showBulkFields(event.target);
+  if (event.target.matches(".tick-all")) {
+    event.target.closest("table").querySelectorAll("input[name='claim']").forEach((tick) => {
+      tick.checked = event.target.checked;
+    });
+  }
 });
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".bulk-bar select[name='action'], .bulk-rail select[name='action']").forEach(showBulkFields);
+  document.querySelectorAll(".tick-all").forEach((tick) => { tick.hidden = false; });
   const invalid = document.querySelector("[aria-invalid='true']");
   if (invalid) {
     const details = invalid.closest("details");

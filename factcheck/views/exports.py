@@ -32,6 +32,6 @@ def verdicts_csv():
         stream_with_context(csv_chunks(rows, bom=request.args.get("bom") == "1")),
         mimetype="text/csv",
     )
-    response.headers["Content-Disposition"] = f'attachment; filename="{export_filename(today_in_newsroom())}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{export_filename(today_in_newsroom(), filters.status)}"'
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     return response
