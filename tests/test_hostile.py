@@ -62,6 +62,14 @@ VECTORS = [
     ("editor", "POST", "/articles/new", {**ARTICLE, "csrf_token": "forged"}, 400, "form has expired"),
     ("anonymous", "POST", "/claims/{claim}/approve", {"version": "1"}, 401, "Please sign in"),
     ("editor", "GET", "/login?next=//evil.example", None, 302, None),
+    # What a refused bulk Apply carries back in the address, forged: shown as typed or ignored.
+    ("editor", "GET", "/claims?bulk_action=%3Cscript%3E&bulk_assignee=abc&bulk_due_date=2026-13-45&bulk_reason=x", None, 200, "1–1 of 1"),
+    ("editor", "GET", "/claims?bulk_due_date=%22%3E%3Cscript%3Ealert(1)%3C/script%3E", None, 200, "&#34;&gt;&lt;script&gt;"),
+    ("editor", "GET", "/articles/{article}?bulk_assignee=99999&selected=1,x,%3Cb%3E", None, 200, None),
+    ("editor", "GET", "/claims?after=1&first=-5", None, 200, None),
+    ("editor", "GET", "/claims?after=1&first=99999999999999999999999", None, 200, None),
+    ("editor", "POST", "/claims/bulk", {"action": "assign", "due_date": "2030-01-01", "next": "https://evil.example/"}, 302, None),
+    ("anonymous", "GET", "/healthz?next=//evil.example", None, 200, '"status"'),
 ]
 
 
@@ -83,6 +91,9 @@ def test_hostile_input_is_refused_cleanly(app, users, client_as, world, who, met
     assert counts(app) == before  # nothing stored, not even a history row
     if url.startswith("/login"):
         assert response.headers["Location"] == "/"
+    if response.status_code == 302:  # every redirect stays on this site
+        location = response.headers["Location"]
+        assert location.startswith("/") and not location.startswith("//"), location
 
 
 def test_script_in_every_text_field_is_shown_as_text(app, users, client_as):
