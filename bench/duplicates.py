@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/generate.py --claims 100000 --out /tmp/factcheck-bench.db
     .venv/bin/python bench/duplicates.py /tmp/factcheck-bench.db [--queries 50]
+    .venv/bin/python bench/duplicates.py postgresql+psycopg://postgres@127.0.0.1/bench
 """
 
 import argparse
@@ -26,7 +27,8 @@ def main() -> None:
     parser.add_argument("database")
     parser.add_argument("--queries", type=int, default=50)
     args = parser.parse_args()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.database}"})
+    url = args.database if "://" in args.database else f"sqlite:///{args.database}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     rng = random.Random(3)
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Claim))

@@ -22,7 +22,7 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
-from factcheck.matching import terms  # noqa: E402
+from factcheck.matching import rebuild_counts, terms  # noqa: E402
 from factcheck.models import Article, AuditEvent, Claim, ClaimTerm, Comment, Evidence, Rating, User  # noqa: E402
 from factcheck.ratings import install_default_scale  # noqa: E402
 
@@ -95,6 +95,7 @@ def main() -> None:
             if len(rows[Claim]) == BATCH:
                 flush(rows)
         flush(rows)
+        rebuild_counts()
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             for table in ("articles", "claims", "evidence", "comments", "audit_events"):

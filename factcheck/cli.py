@@ -246,7 +246,7 @@ def index_claims_command() -> None:
     """Rebuild the word index that finds earlier claims saying the same thing."""
     from sqlalchemy import select
 
-    from .matching import index_claim
+    from .matching import index_claim, rebuild_counts
     from .models import Claim
 
     count = 0
@@ -255,5 +255,6 @@ def index_claims_command() -> None:
         count += 1
         if count % 1000 == 0:
             db.session.commit()
+    rebuild_counts()
     db.session.commit()
     click.echo(f"{count} claims indexed.")

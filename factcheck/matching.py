@@ -1,6 +1,8 @@
 """Has this been checked before? Earlier claims that say nearly the same thing, found by TF-IDF
 cosine over their words. Each claim's distinct words are kept in claim_terms, so finding
-candidates is an indexed lookup of the new claim's rarest words, not a scan of the archive."""
+candidates is an indexed lookup of the new claim's rarest words, not a scan of the archive; and
+how many claims hold each word is kept in term_counts, so weighing a word is one row, not a
+count of its postings."""
 
 from __future__ import annotations
 
@@ -8,11 +10,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased, selectinload
 
 from .extensions import db
-from .models import Claim, ClaimTerm
+from .models import Claim, ClaimTerm, TermCount
 
 WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
 STOPWORDS = frozenset(
@@ -32,11 +35,48 @@ def terms(text: str) -> set[str]:
 
 
 def index_claim(claim: Claim) -> None:
-    """(Re)write the claim's words; called by the verbs that create or reword claims."""
-    db.session.execute(delete(ClaimTerm).where(ClaimTerm.claim_id == claim.id))
+    """(Re)write the claim's words and their counts; called by the verbs that create or reword
+    claims, in their transaction."""
+    had = set(db.session.scalars(select(ClaimTerm.term).where(ClaimTerm.claim_id == claim.id)))
     words = terms(f"{claim.wording} {claim.quote}")
-    if words:
-        db.session.execute(insert(ClaimTerm), [{"claim_id": claim.id, "term": w} for w in sorted(words)])
+    gone, new = had - words, words - had
+    if gone:
+        db.session.execute(delete(ClaimTerm).where(ClaimTerm.claim_id == claim.id, ClaimTerm.term.in_(gone)))
+        _count(gone, -1)
+    if new:
+        db.session.execute(insert(ClaimTerm), [{"claim_id": claim.id, "term": w} for w in sorted(new)])
+        _count(new, +1)
+
+
+def unindex_claim(claim: Claim) -> None:
+    """Take a claim that is being deleted out of the counts (its rows go with it)."""
+    _count(set(db.session.scalars(select(ClaimTerm.term).where(ClaimTerm.claim_id == claim.id))), -1)
+
+
+def _count(words: set[str], change: int) -> None:
+    """Add `change` to each word's count, in sorted order so that two transactions never wait
+    for each other's rows in opposite orders."""
+    if not words:
+        return
+    ordered = sorted(words)
+    if change < 0:
+        db.session.execute(update(TermCount).where(TermCount.term.in_(ordered)).values(claims=TermCount.claims + change))
+        return
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
+    statement = dialect.insert(TermCount).values([{"term": w, "claims": change} for w in ordered])
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=[TermCount.term], set_={"claims": TermCount.claims + change})
+    )
+
+
+def rebuild_counts() -> None:
+    """Count every word's claims afresh from claim_terms (flask index-claims, the benchmarks)."""
+    db.session.execute(delete(TermCount))
+    db.session.execute(
+        insert(TermCount).from_select(
+            ["term", "claims"], select(ClaimTerm.term, func.count()).group_by(ClaimTerm.term)
+        )
+    )
 
 
 def _candidates(rare: list[str], exclude_article: int | None) -> list[int]:
@@ -72,7 +112,7 @@ def similar_claims(text: str, *, exclude_article: int | None = None, limit: int 
     if not total:
         return []
     frequency = dict(db.session.execute(
-        select(ClaimTerm.term, func.count()).where(ClaimTerm.term.in_(words)).group_by(ClaimTerm.term)
+        select(TermCount.term, TermCount.claims).where(TermCount.term.in_(words), TermCount.claims > 0)
     ).all())
     idf = {w: math.log((1 + total) / (1 + frequency.get(w, 0))) + 1 for w in words}
     rare = sorted((w for w in words if w in frequency), key=lambda w: frequency[w])[:QUERY_TERMS]
@@ -86,10 +126,9 @@ def similar_claims(text: str, *, exclude_article: int | None = None, limit: int 
         their_terms.setdefault(claim_id, set()).add(term)
     # Terms the new claim does not have only lengthen the other vector; weigh unknown ones as rare.
     other_frequency = dict(db.session.execute(
-        select(ClaimTerm.term, func.count())
-        .where(ClaimTerm.term.in_({t for ts in their_terms.values() for t in ts} - words))
-        .group_by(ClaimTerm.term)
-    ).all()) if len(their_terms) <= CANDIDATES else {}
+        select(TermCount.term, TermCount.claims)
+        .where(TermCount.term.in_({t for ts in their_terms.values() for t in ts} - words))
+    ).all())
 
     def weight(term: str) -> float:
         return idf[term] if term in idf else math.log((1 + total) / (1 + other_frequency.get(term, 0))) + 1

@@ -30,7 +30,7 @@ from .models import (
     User,
     utcnow,
 )
-from .matching import index_claim
+from .matching import index_claim, unindex_claim
 from .suggest import suggester
 from .text import normalize_body, split_sentences
 
@@ -337,6 +337,7 @@ def delete_claim(
         from_status=claim.status.value,
         note=note,
     )
+    unindex_claim(claim)
     db.session.delete(claim)
     _flush(claim)
 

@@ -69,3 +69,30 @@ def test_rewording_a_claim_updates_what_it_matches(app, users):
                             wording="Tram tickets doubled in price", claimant=None)
         db.session.commit()
         assert [m.claim.id for m in similar_claims("tram tickets doubled in price")] == [claim]
+
+
+def test_word_counts_follow_claims_as_they_are_created_reworded_and_deleted(app, users, client_as):
+    from factcheck.models import ClaimTerm, TermCount
+
+    def counts_agree():
+        with app.app_context():
+            kept = dict(db.session.execute(select(TermCount.term, TermCount.claims).where(TermCount.claims > 0)).all())
+            actual = dict(db.session.execute(select(ClaimTerm.term, db.func.count()).group_by(ClaimTerm.term)).all())
+            return kept == actual and kept
+
+    earlier = factories.make_article(app, users["editor"], body=EARLIER)
+    first = factories.make_claim(app, earlier, users["editor"], quote="The mayor said unemployment in Riverside fell to 3.2 percent in March.")
+    second = factories.make_claim(app, earlier, users["editor"], quote="Bus fares rose twice last year.")
+    kept = counts_agree()
+    assert kept["riverside"] == 1 and kept["fares"] == 1
+    client = client_as("editor")
+    version = factories.get(app, Claim, second).version
+    assert client.post(f"/claims/{second}/edit", data={"wording": "Bus fares in Riverside rose twice", "version": version}).status_code == 302
+    kept = counts_agree()
+    assert kept["riverside"] == 2 and kept["fares"] == 1  # the quote keeps its own words
+    version = factories.get(app, Claim, first).version
+    assert client.post(f"/claims/{first}/delete", data={"confirm": "y", "version": version}).status_code == 302
+    kept = counts_agree()
+    assert kept["riverside"] == 1 and "unemployment" not in kept
+    result = app.test_cli_runner().invoke(args=["index-claims"])
+    assert result.exit_code == 0 and counts_agree() == kept

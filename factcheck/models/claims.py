@@ -267,3 +267,13 @@ class ClaimTerm(db.Model):
     term: Mapped[str] = mapped_column(String(40), primary_key=True)
 
     __table_args__ = (Index("ix_claim_terms_term", "term"),)
+
+
+class TermCount(db.Model):
+    """How many claims hold each word: what makes a word rare or common when matching. Kept
+    with claim_terms by matching.index_claim and unindex_claim; `flask index-claims` rebuilds it."""
+
+    __tablename__ = "term_counts"
+
+    term: Mapped[str] = mapped_column(String(40), primary_key=True)
+    claims: Mapped[int] = mapped_column(Integer, default=0)
