@@ -120,3 +120,14 @@ def test_dashboard_counts_and_charts(app, users, client_as):
 def test_reviewers_home_is_their_queue(client_as):
     response = client_as("reviewer").get("/")
     assert response.status_code == 302 and response.headers["Location"] == "/queue"
+
+
+def test_review_queue_shows_the_oldest_and_links_to_the_rest(app, users, client_as, monkeypatch):
+    article = factories.make_article(app, users["editor"])
+    first = factories.claim_in(app, "in_review", editor=users["editor"], reviewer=users["reviewer"], article=article)
+    second = factories.claim_in(app, "in_review", editor=users["editor"], reviewer=users["reviewer"], article=article,
+                                quote="Critics said property taxes would rise again.")
+    monkeypatch.setattr("factcheck.views.queues.REVIEW_SHOWN", 1)
+    page = client_as("editor").get("/review").get_data(as_text=True)
+    assert "2 verdicts waiting" in page and f"#{first} " in page and f"#{second} " not in page
+    assert "The oldest 1 are shown." in page and "/claims?status=in_review&amp;sort=oldest" in page

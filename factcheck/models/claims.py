@@ -145,9 +145,12 @@ class Claim(db.Model):
         CheckConstraint("start >= 0 AND \"end\" > start", name="span"),
         Index("ix_claims_article_id_start", "article_id", "start"),
         # The dashboard's and lists' questions start from a status: open claims per reviewer and
-        # overdue ones (answered from the index alone), and articles with open claims.
+        # overdue ones (answered from the index alone), articles with open claims, and a list of
+        # one status newest or oldest first (read in index order, with no sort; the database
+        # picks these without planner statistics, which a newsroom's SQLite file never gathers).
         Index("ix_claims_status_assignee_id_due_at", "status", "assignee_id", "due_at"),
         Index("ix_claims_status_article_id", "status", "article_id"),
+        Index("ix_claims_status_id", "status", "id"),
     )
 
     def is_actor(self, user: User, move: str) -> bool:

@@ -23,6 +23,7 @@ PAGE_SIZE = 50
 # read every matching row on every page view, so its cost would grow with the archive.
 COUNT_CAP = 10_000
 FAR_FUTURE = datetime(9999, 12, 31)
+REVIEW_SHOWN = 100
 
 
 def _with_relations(query: Select) -> Select:
@@ -57,13 +58,18 @@ def mine():
 
 @bp.get("/review")
 def review():
-    """Verdicts waiting for an editor, oldest submission first."""
+    """Verdicts waiting for an editor, oldest submission first: the oldest REVIEW_SHOWN of
+    them, so a backlog does not make the page slow; the claims list pages through the rest."""
+    waiting = db.session.scalar(select(func.count()).select_from(Claim).where(Claim.status == ClaimStatus.IN_REVIEW))
     claims = db.session.scalars(
         _with_relations(
-            select(Claim).where(Claim.status == ClaimStatus.IN_REVIEW).order_by(Claim.submitted_at, Claim.id)
+            select(Claim)
+            .where(Claim.status == ClaimStatus.IN_REVIEW)
+            .order_by(Claim.submitted_at, Claim.id)
+            .limit(REVIEW_SHOWN)
         )
     ).all()
-    return render_template("queues/review.html", claims=claims, now=utcnow())
+    return render_template("queues/review.html", claims=claims, waiting=waiting, now=utcnow())
 
 
 def _sort_key(sort: str):

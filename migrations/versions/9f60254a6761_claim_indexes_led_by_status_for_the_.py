@@ -21,10 +21,12 @@ def upgrade():
         batch_op.drop_index(batch_op.f('ix_claims_status'))
         batch_op.create_index('ix_claims_status_article_id', ['status', 'article_id'], unique=False)
         batch_op.create_index('ix_claims_status_assignee_id_due_at', ['status', 'assignee_id', 'due_at'], unique=False)
+        batch_op.create_index('ix_claims_status_id', ['status', 'id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('claims', schema=None) as batch_op:
+        batch_op.drop_index('ix_claims_status_id')
         batch_op.drop_index('ix_claims_status_assignee_id_due_at')
         batch_op.drop_index('ix_claims_status_article_id')
         batch_op.create_index(batch_op.f('ix_claims_status'), ['status'], unique=False)
