@@ -27,7 +27,7 @@ SQLITE_QUERY = """
 SELECT c.id, a.title, a.url, a.outlet, a.published_on, c.wording, c.quote, c.claimant, c.status,
        r.name, c.rationale,
        (SELECT group_concat(e.url, char(10)) FROM evidence e WHERE e.claim_id = c.id AND e.withheld = 0),
-       rv.name, ap.name, c.approved_at, c.corrected_at, 'http://localhost/claims/' || c.id
+       rv.name, c.due_at, ap.name, c.approved_at, c.corrected_at, 'http://localhost/claims/' || c.id
 FROM claims c JOIN articles a ON a.id = c.article_id
 LEFT JOIN ratings r ON r.id = c.rating_id LEFT JOIN users rv ON rv.id = c.assignee_id
 LEFT JOIN users ap ON ap.id = c.approved_by_id

@@ -12,12 +12,12 @@ from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from .extensions import db
-from .filters import Filters
+from .filters import Filters, order_by
 from .models import Article, Claim, Evidence, Rating, User, utcnow
 
 COLUMNS = [
     "claim_id", "article_title", "article_url", "outlet", "article_published", "claim_text",
-    "quoted_span", "claimant", "status", "rating", "rationale", "evidence_urls", "reviewer",
+    "quoted_span", "claimant", "status", "rating", "rationale", "evidence_urls", "reviewer", "due_at",
     "approved_by", "approved_at", "corrected_at", "claim_url",
 ]
 BATCH = 1000
@@ -58,31 +58,33 @@ def _iso_date(value) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
-def verdict_query(filters: Filters) -> Select:
-    """One row of plain columns per claim (no ORM objects: the export streams 100,000s). Times,
-    dates and the status come as the database stores them, converted once, below."""
+def verdict_query(filters: Filters, sort: str = "oldest") -> Select:
+    """One row of plain columns per claim (no ORM objects: the export streams 100,000s), in the
+    order of one of the lists' sorts. Times, dates and the status come as the database stores
+    them, converted once, below."""
     reviewer, approver = aliased(User), aliased(User)
     query = (
         select(
             Claim.id, Article.title, Article.url, Article.outlet, type_coerce(Article.published_on, String),
             Claim.wording, Claim.quote, Claim.claimant, type_coerce(Claim.status, String), Rating.name,
-            Claim.rationale, reviewer.name, approver.name, type_coerce(Claim.approved_at, String),
+            Claim.rationale, reviewer.name, type_coerce(Claim.due_at, String), approver.name,
+            type_coerce(Claim.approved_at, String),
             type_coerce(Claim.corrected_at, String),
         )
         .join(Article, Claim.article_id == Article.id)
         .outerjoin(Rating, Claim.rating_id == Rating.id)
         .outerjoin(reviewer, Claim.assignee_id == reviewer.id)
         .outerjoin(approver, Claim.approved_by_id == approver.id)
-        .order_by(Claim.id)
+        .order_by(*order_by(sort))
     )
     return filters.apply(query, utcnow())
 
 
-def verdict_rows(filters: Filters, claim_url: Callable[[int], str]) -> Iterator[list[str]]:
+def verdict_rows(filters: Filters, claim_url: Callable[[int], str], sort: str = "oldest") -> Iterator[list[str]]:
     """The export's rows, read in batches: each batch's evidence comes in one more query, so
     memory stays flat and the query count grows with batches, not with rows."""
     connection = db.session.connection()
-    result = connection.execution_options(yield_per=BATCH).execute(verdict_query(filters))
+    result = connection.execution_options(yield_per=BATCH).execute(verdict_query(filters, sort))
     for batch in result.partitions():
         ids = [row[0] for row in batch]
         urls = defaultdict(list)
@@ -94,11 +96,12 @@ def verdict_rows(filters: Filters, claim_url: Callable[[int], str]) -> Iterator[
         for claim_id, url in evidence:
             urls[claim_id].append(url)
         for (claim_id, title, url, outlet, published, wording, quote, claimant, status, rating,
-             rationale, reviewer, approver, approved_at, corrected_at) in batch:
+             rationale, reviewer, due_at, approver, approved_at, corrected_at) in batch:
             yield [
                 str(claim_id), _text(title), _text(url), _text(outlet), _iso_date(published), _text(wording),
                 _text(quote), _text(claimant), status, _text(rating), _text(rationale),
-                _text("\n".join(urls.get(claim_id, ()))), _text(reviewer), _text(approver), _iso_utc(approved_at),
+                _text("\n".join(urls.get(claim_id, ()))), _text(reviewer), _iso_utc(due_at), _text(approver),
+                _iso_utc(approved_at),
                 _iso_utc(corrected_at),
                 claim_url(claim_id),
             ]

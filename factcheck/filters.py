@@ -10,6 +10,21 @@ from .models import OPEN_FOR_REVIEWER, OPEN_STATUSES, Article, Claim, ClaimStatu
 from .templating import newsroom_zone
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "due": "Due soonest"}
+FAR_FUTURE = datetime(9999, 12, 31)  # claims without a due date come last when sorting by it
+
+
+def sort_keys(sort: str) -> list[tuple]:
+    """(expression, direction) pairs for one of SORTS; the id breaks ties, so a keyset built on
+    them is unique."""
+    if sort == "oldest":
+        return [(Claim.id, 1)]
+    if sort == "due":
+        return [(func.coalesce(Claim.due_at, FAR_FUTURE), 1), (Claim.id, 1)]
+    return [(Claim.id, -1)]
+
+
+def order_by(sort: str) -> list:
+    return [key if direction > 0 else key.desc() for key, direction in sort_keys(sort)]
 
 
 def utc_midnight(day: date) -> datetime:

@@ -154,3 +154,22 @@ def test_file_name_says_which_claims_it_holds(app, users, client_as, status, nam
     response = client_as("editor").get(f"/claims/export.csv?status={status}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith(f'attachment; filename="{name}2')
+
+
+def test_export_follows_the_lists_sort_and_gives_due_dates(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    quotes = ("Bus spending rises by 18 percent.", "Critics said property taxes would rise again.", "approved a budget")
+    ids = [factories.claim_in(app, "assigned", editor=users["editor"], reviewer=users["reviewer"], article=article, quote=q) for q in quotes]
+    with app.app_context():
+        for claim_id, day in zip(ids, (20, 10, 30)):
+            db.session.get(Claim, claim_id).due_at = datetime(2030, 1, day, 12, 0)
+        db.session.commit()
+    client = client_as("editor")
+    order = lambda query: [int(r["claim_id"]) for r in parse(export(client, query).get_data(as_text=True))]  # noqa: E731
+    assert order("?status=assigned") == ids  # a bare address: oldest first
+    assert order("?status=assigned&sort=newest") == ids[::-1]
+    assert order("?status=assigned&sort=due") == [ids[1], ids[0], ids[2]]
+    rows = parse(export(client, "?status=assigned&sort=due").get_data(as_text=True))
+    assert rows[0]["due_at"] == "2030-01-10T12:00:00Z"
+    page = client.get("/claims?status=assigned&sort=due").get_data(as_text=True)
+    assert '<input type="hidden" name="sort" value="due">' in page  # the list's button sends its sort

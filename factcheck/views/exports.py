@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, stream_w
 from flask_login import current_user
 
 from ..export import claim_url_maker, csv_chunks, export_filename, verdict_rows
-from ..filters import Filters
+from ..filters import SORTS, Filters
 from ..models import Role
 from ..templating import today_in_newsroom
 
@@ -27,7 +27,9 @@ def verdicts_csv():
     if problems:
         flash("Nothing was exported: correct the filter first.", "error")
         return redirect(url_for("queues.claims", **filters.args()))
-    rows = verdict_rows(filters, claim_url_maker(url_for))
+    # In the list's order when the list sent one; otherwise by claim number, oldest first.
+    sort = filters.sort if request.args.get("sort") in SORTS else "oldest"
+    rows = verdict_rows(filters, claim_url_maker(url_for), sort)
     response = Response(
         stream_with_context(csv_chunks(rows, bom=request.args.get("bom") == "1")),
         mimetype="text/csv",

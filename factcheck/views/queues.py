@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..forms import BulkForm
 from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Role, User, utcnow
-from ..filters import SORTS, Filters
+from ..filters import FAR_FUTURE, SORTS, Filters, order_by
 from .exports import MAY_EXPORT
 from ..ratings import scale
 from .claims import reviewer_choices
@@ -22,7 +22,6 @@ PAGE_SIZE = 50
 # Lists count matching claims up to this many and then say "more than": an exact count would
 # read every matching row on every page view, so its cost would grow with the archive.
 COUNT_CAP = 10_000
-FAR_FUTURE = datetime(9999, 12, 31)
 REVIEW_SHOWN = 100
 
 
@@ -72,15 +71,6 @@ def review():
     return render_template("queues/review.html", claims=claims, waiting=waiting, now=utcnow())
 
 
-def _sort_key(sort: str):
-    """(expression, direction) pairs; id breaks ties so the keyset is unique."""
-    if sort == "oldest":
-        return [(Claim.id, 1)]
-    if sort == "due":
-        return [(func.coalesce(Claim.due_at, FAR_FUTURE), 1), (Claim.id, 1)]
-    return [(Claim.id, -1)]
-
-
 def _cursor_of(claim: Claim, sort: str) -> str:
     if sort == "due":
         return f"{(claim.due_at or FAR_FUTURE).isoformat()}~{claim.id}"
@@ -115,8 +105,7 @@ def claims():
     if not problems:
         matching = filters.apply(select(Claim.id), now).limit(COUNT_CAP + 1).subquery()
         total = db.session.scalar(select(func.count()).select_from(matching))
-        keys = _sort_key(filters.sort)
-        query = _with_relations(filters.apply(select(Claim), now).order_by(*[k if d > 0 else k.desc() for k, d in keys]))
+        query = _with_relations(filters.apply(select(Claim), now).order_by(*order_by(filters.sort)))
         after = _after(filters.sort, request.args.get("after"))
         if after is not None:
             query = query.where(after)
