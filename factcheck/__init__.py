@@ -4,10 +4,22 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .extensions import configure_sqlite, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class IdConverter(IntegerConverter):
+    """<int:...> in routes: an id beyond what the database holds matches no page (404) instead
+    of reaching a query that would fail."""
+
+    def __init__(self, map, *args, **kwargs):
+        from .filters import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -39,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import cli, security, templating
     from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     security.init_app(app)
     templating.init_app(app)

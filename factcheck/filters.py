@@ -10,6 +10,34 @@ from .models import OPEN_FOR_REVIEWER, OPEN_STATUSES, Article, Claim, ClaimStatu
 from .templating import newsroom_zone
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "due": "Due soonest"}
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
+
+
+def db_id(text: str) -> int:
+    """A row id typed into an address or a form: ASCII digits within what the database holds,
+    else ValueError, so a mistyped or forged id is "not found" rather than a failed query.
+    (str.isdigit alone lets "²" through, which int() then refuses.)"""
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+        raise ValueError(f"not an id: {text[:20]!r}")
+    return int(text)
+
+
+def db_ids(texts) -> set[int]:
+    """The valid ids among these texts; the rest are ignored."""
+    found = set()
+    for text in texts:
+        try:
+            found.add(db_id(text))
+        except ValueError:
+            pass
+    return found
+
+
+def _row(model, text: str):
+    try:
+        return db.session.get(model, db_id(text))
+    except ValueError:
+        return None
 FAR_FUTURE = datetime(9999, 12, 31)  # claims without a due date come last when sorting by it
 
 
@@ -53,7 +81,7 @@ class Filters:
             status=args.get("status", ""),
             assignee=args.get("assignee", ""),
             rating=args.get("rating", ""),
-            article=args.get("article", type=int),
+            article=args.get("article", type=db_id),
             article_text=args.get("article", ""),
             overdue=args.get("overdue") == "1",
             q=args.get("q", "").replace("\x00", "").strip()[:200],
@@ -76,13 +104,11 @@ class Filters:
         found = []
         if self.status and self.status not in {s.value for s in ClaimStatus} | {"open", "any"}:
             found.append(f"There is no status “{self.status}”.")
-        if self.assignee and self.assignee != "none" and (
-            not self.assignee.isdigit() or db.session.get(User, int(self.assignee)) is None
-        ):
+        if self.assignee and self.assignee != "none" and _row(User, self.assignee) is None:
             found.append("The reviewer filter is not a person in this newsroom.")
-        if self.article_text and (not self.article_text.isdigit() or db.session.get(Article, int(self.article_text)) is None):
+        if self.article_text and _row(Article, self.article_text) is None:
             found.append("There is no such article.")
-        if self.rating and (not self.rating.isdigit() or db.session.get(Rating, int(self.rating)) is None):
+        if self.rating and _row(Rating, self.rating) is None:
             found.append(f"There is no rating “{self.rating}”.")
         start, end = self._date("approved_from", found), self._date("approved_to", found)
         if start and end and end < start:

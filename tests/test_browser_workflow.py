@@ -110,6 +110,13 @@ def test_bulk_bar_shows_only_the_fields_of_the_chosen_action_and_drops(app, user
     assert page.locator("input[name=claim]:checked").count() == page.locator("input[name=claim]").count() == 2
     page.uncheck(".tick-all")
     assert page.locator("input[name=claim]:checked").count() == 0
+    for tick in page.locator("input[name=claim]").all():  # ticking every row by hand ticks the header too
+        tick.check()
+    assert page.is_checked(".tick-all")
+    page.uncheck(f"input[name=claim][value='{claim}']")
+    assert not page.is_checked(".tick-all")
+    for tick in page.locator("input[name=claim]").all():
+        tick.uncheck()
     page.check(f"input[name=claim][value='{claim}']")
     bar.locator("button[type=submit]").click()
     assert "1 claim dropped." in page.inner_text(".flashes")

@@ -70,6 +70,22 @@ VECTORS = [
     ("editor", "GET", "/claims?after=1&first=99999999999999999999999", None, 200, None),
     ("editor", "POST", "/claims/bulk", {"action": "assign", "due_date": "2030-01-01", "next": "https://evil.example/"}, 302, None),
     ("anonymous", "GET", "/healthz?next=//evil.example", None, 200, '"status"'),
+    # Ids that are digits to str.isdigit but not to int() ("²"), or beyond what the database holds.
+    ("editor", "GET", "/claims?selected=1,%C2%B2,99999999999999999999", None, 200, "1–1 of 1"),
+    ("editor", "GET", "/claims?assignee=%C2%B2", None, 422, "not a person in this newsroom"),
+    ("editor", "GET", "/claims?rating=%C2%B2", None, 422, "There is no rating"),
+    ("editor", "GET", "/claims?article=99999999999999999999", None, 422, "There is no such article"),
+    ("editor", "GET", "/claims?article=%C2%B2", None, 422, "There is no such article"),
+    ("editor", "GET", "/claims?after=99999999999999999999", None, 400, "not understood"),
+    ("editor", "GET", "/claims?sort=due&after=2030-01-01T00:00:00~99999999999999999999", None, 400, "not understood"),
+    ("editor", "GET", "/claims/export.csv?status=open&assignee=%C2%B2", None, 302, None),
+    ("editor", "GET", "/claims/99999999999999999999", None, 404, None),
+    ("editor", "GET", "/articles/99999999999999999999?selected=%C2%B2", None, 404, None),
+    ("editor", "GET", "/articles/{article}?selected=%C2%B2,99999999999999999999", None, 200, None),
+    ("editor", "GET", "/articles/?before=99999999999999999999", None, 200, None),
+    ("anonymous", "GET", "/claimreview.json?after=99999999999999999999", None, 200, '"items"'),
+    ("anonymous", "GET", "/verdicts/99999999999999999999", None, 302, None),  # matches no page: sign in first
+    ("editor", "POST", "/claims/bulk", {"claim": ["%C2%B2", "²", "99999999999999999999"], "action": "drop", "reason": "duplicate"}, 302, None),
 ]
 
 

@@ -23,11 +23,23 @@ document.addEventListener("change", (event) => {
       tick.checked = event.target.checked;
     });
   }
+  if (event.target.matches("input[name='claim']")) followTicks(event.target.closest("table"));
 });
+
+// The tick that selects every claim shows whether every claim is ticked.
+function followTicks(table) {
+  const all = table && table.querySelector(".tick-all");
+  if (!all) return;
+  const ticks = [...table.querySelectorAll("input[name='claim']")];
+  all.checked = ticks.length > 0 && ticks.every((tick) => tick.checked);
+}
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".bulk-bar select[name='action'], .bulk-rail select[name='action']").forEach(showBulkFields);
-  document.querySelectorAll(".tick-all").forEach((tick) => { tick.hidden = false; });
+  document.querySelectorAll(".tick-all").forEach((tick) => {
+    tick.hidden = false;
+    followTicks(tick.closest("table"));
+  });
   const invalid = document.querySelector("[aria-invalid='true']");
   if (invalid) {
     const details = invalid.closest("details");

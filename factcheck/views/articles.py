@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..filters import db_id, db_ids
 from ..forms import ArticleForm, ConfirmForm
 from ..models import Article, AuditEvent, Claim, ClaimStatus
 from ..text import highlight_segments, render_body
@@ -47,7 +48,7 @@ def _require_editor(article: Article | None = None) -> None:
 
 @bp.get("/")
 def index():
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_id)
     query = select(Article).order_by(Article.id.desc()).limit(PAGE_SIZE + 1)
     if before:
         query = query.where(Article.id < before)
@@ -136,7 +137,7 @@ def show(article_id: int):
         article=article,
         claims=claims,
         picked=set(request.args.getlist("picked", type=int)),
-        selected={int(i) for i in request.args.get("selected", "").split(",") if i.isdigit()},
+        selected=db_ids(request.args.get("selected", "").split(",")),
         bulk_form=_bulk_form(),
         body_html=body_html,
         suggestions=sorted(suggestions, key=lambda s: -s.score),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from .. import workflow
 from ..extensions import db
+from ..filters import db_ids
 from ..forms import AssignForm, BulkForm, CommentForm, CorrectionForm, DropForm, NoteForm, ReturnForm, VerdictForm
 from ..models import AuditEvent, Claim, DropReason, Rating, User
 from ..ratings import scale
@@ -238,7 +239,7 @@ def bulk():
     if not current_user.can_manage_articles:
         abort(403)
     back = request.form.get("next") if is_safe_next(request.form.get("next")) else url_for("queues.claims")
-    ids = sorted({int(i) for i in request.form.getlist("claim") if i.isdigit()})
+    ids = sorted(db_ids(request.form.getlist("claim")))
     refused = _as_left(back, ids)  # where to go when nothing changed: ticks and choices kept
     form = BulkForm()
     form.assignee.choices = [(0, "")] + reviewer_choices()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..export import claim_review
 from ..extensions import db
+from ..filters import db_id
 from ..models import Claim, Correction
 from ..ratings import scale
 from .claims import span_context
@@ -67,7 +68,7 @@ def corrections():
 @bp.get("/claimreview.json")
 def claimreview_feed():
     """All published verdicts as ClaimReview, a page of 100 at a time (keyset by claim id)."""
-    after = request.args.get("after", 0, type=int)
+    after = request.args.get("after", 0, type=db_id)
     claims = db.session.scalars(_published().where(Claim.id > after).order_by(Claim.id).limit(FEED_PAGE + 1)).all()
     more = len(claims) > FEED_PAGE
     claims = claims[:FEED_PAGE]

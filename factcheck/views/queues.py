@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..forms import BulkForm
 from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Role, User, utcnow
-from ..filters import FAR_FUTURE, SORTS, Filters, order_by
+from ..filters import FAR_FUTURE, SORTS, Filters, db_id, db_ids, order_by
 from .exports import MAY_EXPORT
 from ..ratings import scale
 from .claims import reviewer_choices
@@ -84,10 +84,10 @@ def _after(sort: str, cursor: str | None):
     try:
         if sort == "due":
             due_text, id_text = cursor.rsplit("~", 1)
-            due_at, claim_id = datetime.fromisoformat(due_text), int(id_text)
+            due_at, claim_id = datetime.fromisoformat(due_text), db_id(id_text)
             key = func.coalesce(Claim.due_at, FAR_FUTURE)
             return or_(key > due_at, and_(key == due_at, Claim.id > claim_id))
-        claim_id = int(cursor)
+        claim_id = db_id(cursor)
     except ValueError:
         abort(400)
     return Claim.id > claim_id if sort == "oldest" else Claim.id < claim_id
@@ -137,7 +137,7 @@ def claims():
             now=now,
             can_bulk=current_user.can_manage_articles,
             can_export=current_user.role in MAY_EXPORT,
-            selected={int(i) for i in request.args.get("selected", "").split(",") if i.isdigit()},
+            selected=db_ids(request.args.get("selected", "").split(",")),
         ),
         422 if problems else 200,
     )
