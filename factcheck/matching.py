@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased, selectinload
 
@@ -42,30 +42,28 @@ def index_claim(claim: Claim) -> None:
     gone, new = had - words, words - had
     if gone:
         db.session.execute(delete(ClaimTerm).where(ClaimTerm.claim_id == claim.id, ClaimTerm.term.in_(gone)))
-        _count(gone, -1)
     if new:
         db.session.execute(insert(ClaimTerm), [{"claim_id": claim.id, "term": w} for w in sorted(new)])
-        _count(new, +1)
+    _count({**dict.fromkeys(gone, -1), **dict.fromkeys(new, +1)})
 
 
 def unindex_claim(claim: Claim) -> None:
     """Take a claim that is being deleted out of the counts (its rows go with it)."""
-    _count(set(db.session.scalars(select(ClaimTerm.term).where(ClaimTerm.claim_id == claim.id))), -1)
+    _count(dict.fromkeys(db.session.scalars(select(ClaimTerm.term).where(ClaimTerm.claim_id == claim.id)), -1))
 
 
-def _count(words: set[str], change: int) -> None:
-    """Add `change` to each word's count, in sorted order so that two transactions never wait
-    for each other's rows in opposite orders."""
-    if not words:
-        return
-    ordered = sorted(words)
-    if change < 0:
-        db.session.execute(update(TermCount).where(TermCount.term.in_(ordered)).values(claims=TermCount.claims + change))
+def _count(changes: dict[str, int]) -> None:
+    """Add each word's change to its count, in one statement over the words in sorted order, so
+    that two transactions rewording claims lock shared words in the same order and never wait
+    for each other crosswise."""
+    if not changes:
         return
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
-    statement = dialect.insert(TermCount).values([{"term": w, "claims": change} for w in ordered])
+    statement = dialect.insert(TermCount).values([{"term": w, "claims": changes[w]} for w in sorted(changes)])
     db.session.execute(
-        statement.on_conflict_do_update(index_elements=[TermCount.term], set_={"claims": TermCount.claims + change})
+        statement.on_conflict_do_update(
+            index_elements=[TermCount.term], set_={"claims": TermCount.claims + statement.excluded.claims}
+        )
     )
 
 
