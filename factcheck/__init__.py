@@ -8,7 +8,14 @@ from werkzeug.routing import IntegerConverter
 
 from .extensions import configure_sqlite, csrf, db, login_manager, migrate
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled(folder: str) -> Path:
+    """templates/, migrations/ or config/: inside the package in an installed wheel (pyproject.toml
+    maps them there), beside it in the source checkout that an editable install runs from."""
+    inside = PACKAGE_DIR / folder
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / folder
 
 
 class IdConverter(IntegerConverter):
@@ -23,15 +30,12 @@ class IdConverter(IntegerConverter):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        instance_path=str(PROJECT_ROOT / "instance"),
-    )
-    app.config.from_pyfile(str(PROJECT_ROOT / "config" / "default.py"))
+    # Flask's own instance folder: instance/ in a checkout, <venv>/var/factcheck-instance when installed.
+    app = Flask(__name__, template_folder=str(bundled("templates")))
+    app.config.from_pyfile(str(bundled("config") / "default.py"))
     env_name = os.environ.get("FACTCHECK_ENV", "development")
     if env_name in ("production", "testing"):
-        app.config.from_pyfile(str(PROJECT_ROOT / "config" / f"{env_name}.py"))
+        app.config.from_pyfile(str(bundled("config") / f"{env_name}.py"))
     _config_from_environment(app)
     if config:
         app.config.update(config)
@@ -42,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'factcheck.db'}"
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(bundled("migrations")), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     with app.app_context():

@@ -1,14 +1,56 @@
-"""Setting factcheck up: what the bin/ scripts install and print. The scripts run against a
-stand-in .venv whose python, flask and gunicorn only record how they were called."""
+"""Setting factcheck up: where create_app finds its folders in a checkout and in an installed
+wheel, and what the bin/ scripts install and print. The scripts run against a stand-in .venv
+whose python, flask and gunicorn only record how they were called; bin/check-wheel (run by CI)
+builds and serves the real wheel."""
 
 import os
 import shutil
 import stat
 import subprocess
 import time
+import tomllib
 from pathlib import Path
 
+import factcheck
+from factcheck import bundled, create_app
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_checkout_uses_the_folders_beside_the_package():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert Path(app.template_folder) == ROOT / "templates"
+    assert Path(app.extensions["migrate"].directory) == ROOT / "migrations"
+    assert bundled("config") == ROOT / "config"
+
+
+def test_an_installed_wheel_uses_the_folders_inside_the_package(tmp_path, monkeypatch):
+    package = tmp_path / "site-packages" / "factcheck"
+    for folder in ("templates", "migrations", "config"):
+        shutil.copytree(ROOT / folder, package / folder)
+    with open(package / "config" / "default.py", "a") as default:
+        default.write('\nNEWSROOM_NAME = "Read from the installed package"\n')
+    monkeypatch.setattr(factcheck, "PACKAGE_DIR", package)
+    monkeypatch.delenv("NEWSROOM_NAME", raising=False)
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert Path(app.template_folder) == package / "templates"
+    assert Path(app.extensions["migrate"].directory) == package / "migrations"
+    assert app.config["NEWSROOM_NAME"] == "Read from the installed package"
+
+
+def test_pyproject_lists_every_folder_the_wheel_ships():
+    """A folder left out of [tool.setuptools] packages is missing from the wheel (Python code) or
+    warned about (data); bin/check-wheel proves the whole wheel, this catches it in every run."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    tops = {"factcheck": ROOT / "factcheck", **{name: ROOT / path for name, path in setuptools["package-dir"].items()}}
+    folders = set()
+    for name, top in tops.items():
+        for folder in (top, *top.rglob("*")):
+            parts = folder.relative_to(top).parts
+            if folder.is_dir() and "__pycache__" not in parts and any(f.is_file() for f in folder.iterdir()):
+                folders.add(".".join((name, *parts)))
+    assert folders == set(setuptools["packages"])
 
 
 FAKE_PYTHON = """#!/usr/bin/env bash
