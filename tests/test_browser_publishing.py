@@ -39,7 +39,7 @@ def test_export_filtered_csv_then_read_the_published_page(app, users, browser, l
         page.click(".export-bar button")
     path = download.value.path()
     assert download.value.suggested_filename.startswith("factcheck-verdicts-")
-    raw = open(path, "rb").read()
+    raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert [r["claim_id"] for r in rows] == [str(kept)]

@@ -40,14 +40,15 @@ def kill_repeatedly(app, url: str, kills: int, rng: random.Random) -> int:
     """Start the worker, let it move claims for a random moment, SIGKILL it, check the file;
     `kills` times. Returns the number of history rows written."""
     for _ in range(kills):
-        worker = subprocess.Popen(
+        # `with` closes the worker's pipes, which pytest would otherwise report as unclosed files.
+        with subprocess.Popen(
             [sys.executable, str(ROOT / "tests" / "crash_worker.py"), url, str(ROOT)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
-        time.sleep(rng.uniform(0.02, 0.25))
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(10)
+        ) as worker:
+            assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+            time.sleep(rng.uniform(0.02, 0.25))
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(10)
         check_sound(app)
     with app.app_context():
         return db.session.scalar(select(db.func.count()).select_from(AuditEvent))
