@@ -30,7 +30,8 @@ class IdConverter(IntegerConverter):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    # Flask's own instance folder: instance/ in a checkout, <venv>/var/factcheck-instance when installed.
+    # Flask's own instance folder: instance/ in a checkout, <venv>/var/factcheck-instance when
+    # installed from the wheel.
     app = Flask(__name__, template_folder=str(bundled("templates")))
     app.config.from_pyfile(str(bundled("config") / "default.py"))
     env_name = os.environ.get("FACTCHECK_ENV", "development")

@@ -43,12 +43,14 @@ def test_pyproject_lists_every_folder_the_wheel_ships():
     """A folder left out of [tool.setuptools] packages is missing from the wheel (Python code) or
     warned about (data); bin/check-wheel proves the whole wheel, this catches it in every run."""
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    tops = {"factcheck": ROOT / "factcheck", **{name: ROOT / path for name, path in setuptools["package-dir"].items()}}
+    tops = {"factcheck": ROOT / "factcheck"}
+    tops.update((name, ROOT / path) for name, path in setuptools["package-dir"].items())
     folders = set()
     for name, top in tops.items():
         for folder in (top, *top.rglob("*")):
             parts = folder.relative_to(top).parts
-            if folder.is_dir() and "__pycache__" not in parts and any(f.is_file() for f in folder.iterdir()):
+            holds_files = folder.is_dir() and any(f.is_file() for f in folder.iterdir())
+            if holds_files and "__pycache__" not in parts:
                 folders.add(".".join((name, *parts)))
     assert folders == set(setuptools["packages"])
 
@@ -57,15 +59,16 @@ FAKE_PYTHON = """#!/usr/bin/env bash
 echo "python $*" >>"$FAKE_CALLS"
 case "$1" in
     -I) [ -f "$FAKE_ROOT/installed" ] ;;  # "does .venv import this checkout's factcheck?"
-    -m) echo "pip: Building editable for factcheck (pyproject.toml) ... done"; touch "$FAKE_ROOT/installed" ;;
+    -m) echo "pip: Building editable for factcheck (pyproject.toml) ... done"
+        touch "$FAKE_ROOT/installed" ;;
 esac
 """
 FAKE_FLASK = """#!/usr/bin/env bash
 echo "flask $*" >>"$FAKE_CALLS"
 case "$1" in
     db) echo "INFO  [alembic.runtime.migration] Running upgrade  -> ee21ff170b03, Foundation"
-        [ -z "${FAKE_UPGRADE_FAILS:-}" ] || { echo "sqlite3.OperationalError: disk I/O error"; exit 1; } ;;
-    seed-demo) echo "Demo sign-ins (email / password):"; echo "  editor    editor@demo.factcheck.example" ;;
+        [ -z "${FAKE_UPGRADE_FAILS:-}" ] || { echo "OperationalError: disk I/O error"; exit 1; } ;;
+    seed-demo) echo "Demo sign-ins (email / password):"; echo "  editor  editor@demo.example" ;;
 esac
 """
 FAKE_GUNICORN = """#!/usr/bin/env bash
@@ -80,7 +83,8 @@ def fake_checkout(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "pyproject.toml", root)
     (root / "factcheck").mkdir()
     (root / "factcheck" / "__init__.py").touch()
-    for name, script in (("python", FAKE_PYTHON), ("flask", FAKE_FLASK), ("gunicorn", FAKE_GUNICORN)):
+    fakes = {"python": FAKE_PYTHON, "flask": FAKE_FLASK, "gunicorn": FAKE_GUNICORN}
+    for name, script in fakes.items():
         path = root / ".venv" / "bin" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(script)
@@ -94,8 +98,8 @@ def run(root: Path, script: str, **env) -> subprocess.CompletedProcess:
         "PYTHON": str(root / ".venv" / "bin" / "python"),
         "FAKE_ROOT": str(root), "FAKE_CALLS": str(root / "calls.log"), **env,
     }
-    return subprocess.run(["bash", str(root / "bin" / script)], env=environment, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(["bash", str(root / "bin" / script)], env=environment,
+                          capture_output=True, text=True, timeout=60)
 
 
 def installs(root: Path) -> int:
