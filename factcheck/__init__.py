@@ -12,11 +12,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class IdConverter(IntegerConverter):
-    """<int:...> in routes: an id beyond what the database holds matches no page (404) instead
-    of reaching a query that would fail."""
+    """<id:...> in routes: a row id, whose address matches no page (404) beyond what the
+    database can hold, instead of reaching a query that would fail."""
 
     def __init__(self, map, *args, **kwargs):
-        from .filters import MAX_ID
+        from .models import MAX_ID
 
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
@@ -52,7 +52,13 @@ def create_app(config: dict | None = None) -> Flask:
     from . import cli, security, templating
     from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues
 
-    app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.url_map.converters["id"] = IdConverter  # before any route is added
+
+    @app.teardown_request
+    def roll_back_what_was_not_committed(_error=None) -> None:
+        # A view commits what it changed; whatever it left (an error, an abort) is undone here,
+        # so no view has to remember to roll back.
+        db.session.rollback()
 
     security.init_app(app)
     templating.init_app(app)

@@ -101,10 +101,9 @@ def export_claimreview_command(output: str) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from .export import claim_review
+    from .export import claim_review, newsroom, verdict_url
     from .models import Claim
     from .ratings import scale
-    from .views.public import newsroom, verdict_url
 
     ratings = scale()
     query = (
@@ -221,7 +220,7 @@ def score_articles_command(everything: bool) -> None:
 
     from .models import Article
     from .suggest import suggester
-    from .workflow import score_spans
+    from .suggest import score_spans
 
     version = suggester().version
     query = select(Article).options(selectinload(Article.sentences)).order_by(Article.id)

@@ -1,4 +1,5 @@
-"""Verdicts leaving the newsroom: the CSV export, written row by row as rows are read."""
+"""Verdicts leaving the newsroom: the CSV export, written row by row as rows are read, and
+schema.org ClaimReview for the public pages and feed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Callable, Iterator
 
+from flask import current_app, url_for
 from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import aliased
 
@@ -15,10 +17,13 @@ from .extensions import db
 from .filters import Filters, order_by
 from .models import Article, Claim, Evidence, Rating, User, utcnow
 
+# A contract with the scripts that read the file: documented columns keep their place and
+# meaning; a new column goes at the end.
 COLUMNS = [
     "claim_id", "article_title", "article_url", "outlet", "article_published", "claim_text",
-    "quoted_span", "claimant", "status", "rating", "rationale", "evidence_urls", "reviewer", "due_at",
+    "quoted_span", "claimant", "status", "rating", "rationale", "evidence_urls", "reviewer",
     "approved_by", "approved_at", "corrected_at", "claim_url",
+    "due_at", "first_approved_at",
 ]
 BATCH = 1000
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -34,13 +39,8 @@ def safe_cell(value) -> str:
         return value.replace(microsecond=0).isoformat() + "Z"
     if isinstance(value, date):
         return value.isoformat()
-    return _text(str(getattr(value, "value", value)))
-
-
-def _text(value: str | None) -> str:
-    if not value:
-        return ""
-    return "'" + value if value[0] in FORMULA_CHARS else value
+    text = str(getattr(value, "value", value))
+    return "'" + text if text and text[0] in FORMULA_CHARS else text
 
 
 def _iso_utc(value) -> str:
@@ -69,7 +69,7 @@ def verdict_query(filters: Filters, sort: str = "oldest") -> Select:
             Claim.wording, Claim.quote, Claim.claimant, type_coerce(Claim.status, String), Rating.name,
             Claim.rationale, reviewer.name, type_coerce(Claim.due_at, String), approver.name,
             type_coerce(Claim.approved_at, String),
-            type_coerce(Claim.corrected_at, String),
+            type_coerce(Claim.corrected_at, String), type_coerce(Claim.first_published_at, String),
         )
         .join(Article, Claim.article_id == Article.id)
         .outerjoin(Rating, Claim.rating_id == Rating.id)
@@ -96,14 +96,13 @@ def verdict_rows(filters: Filters, claim_url: Callable[[int], str], sort: str = 
         for claim_id, url in evidence:
             urls[claim_id].append(url)
         for (claim_id, title, url, outlet, published, wording, quote, claimant, status, rating,
-             rationale, reviewer, due_at, approver, approved_at, corrected_at) in batch:
+             rationale, reviewer, due_at, approver, approved_at, corrected_at, first_approved_at) in batch:
             yield [
-                str(claim_id), _text(title), _text(url), _text(outlet), _iso_date(published), _text(wording),
-                _text(quote), _text(claimant), status, _text(rating), _text(rationale),
-                _text("\n".join(urls.get(claim_id, ()))), _text(reviewer), _iso_utc(due_at), _text(approver),
-                _iso_utc(approved_at),
-                _iso_utc(corrected_at),
-                claim_url(claim_id),
+                str(claim_id), safe_cell(title), safe_cell(url), safe_cell(outlet), _iso_date(published),
+                safe_cell(wording), safe_cell(quote), safe_cell(claimant), status, safe_cell(rating),
+                safe_cell(rationale), safe_cell("\n".join(urls.get(claim_id, ()))), safe_cell(reviewer),
+                safe_cell(approver), _iso_utc(approved_at), _iso_utc(corrected_at), claim_url(claim_id),
+                _iso_utc(due_at), _iso_utc(first_approved_at),
             ]
 
 
@@ -145,6 +144,15 @@ def export_filename(today: date, status: str = "approved") -> str:
 
 
 # -- schema.org ClaimReview ---------------------------------------------------------------------
+
+
+def newsroom() -> dict:
+    """The publisher of the verdicts, as ClaimReview names it."""
+    return {"name": current_app.config["NEWSROOM_NAME"], "url": current_app.config["NEWSROOM_URL"]}
+
+
+def verdict_url(claim_id: int) -> str:
+    return url_for("public.verdict", claim_id=claim_id, _external=True)
 
 
 def claim_review(claim: Claim, page_url: str, scale: list[Rating], newsroom: dict) -> dict:

@@ -86,6 +86,8 @@ VECTORS = [
     ("anonymous", "GET", "/claimreview.json?after=99999999999999999999", None, 200, '"items"'),
     ("anonymous", "GET", "/verdicts/99999999999999999999", None, 302, None),  # matches no page: sign in first
     ("editor", "POST", "/claims/bulk", {"claim": ["%C2%B2", "²", "99999999999999999999"], "action": "drop", "reason": "duplicate"}, 302, None),
+    # An earlier claim's id beyond what the database holds, marked as the original of a new claim.
+    ("editor", "POST", "/articles/{article}/claims/new", {"start": "0", "end": "10", "duplicate_of": "99999999999999999999"}, 422, "That earlier claim could not be found"),
 ]
 
 
@@ -114,21 +116,28 @@ def test_hostile_input_is_refused_cleanly(app, users, client_as, world, who, met
 
 def test_script_in_every_text_field_is_shown_as_text(app, users, client_as):
     editor, reviewer = client_as("editor"), client_as("reviewer")
-    editor.post("/articles/new", data={**ARTICLE, "title": SCRIPT, "outlet": SCRIPT, "body": f"{SCRIPT} said the mayor. Taxes rose."})
+
+    def saved(response):  # each step must go through, or the pages below would not hold the script
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+    saved(editor.post("/articles/new", data={**ARTICLE, "title": SCRIPT, "outlet": SCRIPT, "body": f"{SCRIPT} said the mayor. Taxes rose."}))
     article = factories.scalars(app, select(Article.id))[0]
-    editor.post(f"/articles/{article}/claims/new", data={"start": 0, "end": 10, "wording": SCRIPT, "claimant": SCRIPT})
+    saved(editor.post(f"/articles/{article}/claims/new", data={"start": 0, "end": 10, "wording": SCRIPT, "claimant": SCRIPT}))
     claim = factories.scalars(app, select(Claim.id))[0]
-    editor.post(f"/claims/{claim}/assign", data={"assignee": users["reviewer"], "due_date": "2030-01-01", "version": "1"})
+    saved(editor.post(f"/claims/{claim}/assign", data={"assignee": users["reviewer"], "due_date": "2030-01-01", "version": "1"}))
     version = lambda: factories.get(app, Claim, claim).version  # noqa: E731
-    reviewer.post(f"/claims/{claim}/start", data={"version": version()})
-    reviewer.post(f"/claims/{claim}/evidence", data={**EVIDENCE, "source": SCRIPT, "summary": SCRIPT})
-    reviewer.post(f"/claims/{claim}/verdict", data={"rating": factories.rating_id(app, "False"), "rationale": SCRIPT, "submit_verdict": "1", "version": version()})
-    reviewer.post(f"/claims/{claim}/comments", data={"body": SCRIPT})
-    editor.post(f"/claims/{claim}/approve", data={"version": version()})
+    saved(reviewer.post(f"/claims/{claim}/start", data={"version": version()}))
+    saved(reviewer.post(f"/claims/{claim}/evidence", data={**EVIDENCE, "source": SCRIPT, "summary": SCRIPT}))
+    saved(reviewer.post(f"/claims/{claim}/verdict", data={"rating": factories.rating_id(app, "False"), "rationale": SCRIPT, "submit_verdict": "1", "version": version()}))
+    saved(reviewer.post(f"/claims/{claim}/comments", data={"body": SCRIPT}))
+    saved(editor.post(f"/claims/{claim}/approve", data={"version": version()}))
+    assert factories.get(app, Claim, claim).status.value == "approved"
     for page_url in (f"/articles/{article}", f"/claims/{claim}", "/claims", "/dashboard", "/articles/", "/review", f"/verdicts/{claim}"):
-        page = editor.get(page_url).get_data(as_text=True)
-        assert SCRIPT not in page, page_url
+        response = editor.get(page_url)
+        assert response.status_code == 200, page_url
+        assert SCRIPT not in response.get_data(as_text=True), page_url
     assert "&lt;script&gt;" in editor.get(f"/claims/{claim}").get_data(as_text=True)
+    assert "&lt;script&gt;" in editor.get(f"/verdicts/{claim}").get_data(as_text=True)
 
 
 def test_nul_bytes_are_dropped_not_stored(app, users, client_as):
@@ -142,3 +151,30 @@ def test_invalid_utf8_in_a_form_is_not_a_500(client_as):
     body = b"title=%FF%FE&outlet=O&body=Bad+%C3%28+bytes.&csrf_token=" + client.csrf_token().encode()
     response = client.post("/articles/new", data=body, csrf=False, content_type="application/x-www-form-urlencoded")
     assert response.status_code in (302, 422)
+
+
+def test_two_admins_creating_the_same_account_at_once_get_a_message(app, client_as, monkeypatch):
+    """The second insert loses on the unique email, after both passed the check for an existing
+    account: it is told so on the form, not shown a 500."""
+    import factcheck.users
+
+    client = client_as("admin")
+    form = {"email": "twin@newsroom.example", "name": "Twin", "role": "reviewer", "password": "a long enough password", "confirm": "a long enough password"}
+    assert client.post("/admin/users", data=form).status_code == 302
+    monkeypatch.setattr(factcheck.users, "_email_taken", lambda email: False)  # as if both checked at once
+    response = client.post("/admin/users", data=form)
+    assert response.status_code == 422
+    assert "An account for twin@newsroom.example already exists." in response.get_data(as_text=True)
+    assert 'value="Twin"' in response.get_data(as_text=True)  # what was typed is kept
+
+
+def test_two_admins_adding_the_same_rating_at_once_get_a_message(app, client_as, monkeypatch):
+    import factcheck.ratings
+
+    client = client_as("admin")
+    form = {"name": "Satire", "description": "Not meant as fact", "tone": "slate", "needs_evidence": "y"}
+    assert client.post("/admin/ratings", data=form).status_code == 302
+    monkeypatch.setattr(factcheck.ratings, "_check_name", lambda name, rating=None: name.strip())
+    response = client.post("/admin/ratings", data=form)
+    assert response.status_code == 422
+    assert "Someone else changed the scale a moment ago" in response.get_data(as_text=True)

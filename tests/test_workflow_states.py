@@ -3,7 +3,6 @@ every step (Hypothesis drives it; a failure shrinks to the shortest sequence tha
 
 from datetime import timedelta
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Enum
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
+
 
 def utcnow() -> datetime:
     """Naive UTC, the one form every timestamp is stored in on SQLite and PostgreSQL alike."""

@@ -66,6 +66,7 @@ class Rating(db.Model):
 
     __tablename__ = "ratings"
     NAME_MAX = 60
+    NAME_REQUIRED = "Give the rating a name."
     DESCRIPTION_MAX = 300
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +87,9 @@ class Claim(db.Model):
     CLAIMANT_MAX = 200
     NOTE_MAX = 5000
     RATIONALE_MAX = 20_000
+    WORDING_REQUIRED = "The claim needs a checkable wording."
+    DUPLICATE_NOT_FOUND = "That earlier claim could not be found; choose one of those listed."
+    RETURN_NOTE_REQUIRED = "Say what needs doing; the reviewer sees this note in their queue."
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="RESTRICT"))
@@ -202,6 +206,11 @@ class Evidence(db.Model):
     URL_MAX = 2000
     SOURCE_MAX = 200
     NOTE_MAX = 2000
+    # What the form and the verb say when a field is missing (one wording for both).
+    URL_REQUIRED = "Paste the address of the source."
+    SOURCE_REQUIRED = "Name the source or give the page's title."
+    STANCE_REQUIRED = "Say whether it supports, contradicts or gives context."
+    WITHHELD_REASON_REQUIRED = "Say why the source must stay private."
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
@@ -230,6 +239,7 @@ class Evidence(db.Model):
 class Comment(db.Model):
     __tablename__ = "comments"
     BODY_MAX = 5000
+    BODY_REQUIRED = "Write something first."
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
@@ -247,6 +257,7 @@ class Correction(db.Model):
 
     __tablename__ = "corrections"
     NOTE_MAX = 5000
+    NOTE_REQUIRED = "Say what changed and why; readers see this note in the corrections log."
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)

@@ -3,29 +3,21 @@ ClaimReview feed for publishers' sites and search engines."""
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..export import claim_review
+from ..export import claim_review, newsroom, verdict_url
 from ..extensions import db
 from ..filters import db_id
 from ..models import Claim, Correction
 from ..ratings import scale
-from .claims import span_context
+from ..text import span_context
 
 bp = Blueprint("public", __name__)
 
 FEED_PAGE = 100
-
-
-def newsroom() -> dict:
-    return {"name": current_app.config["NEWSROOM_NAME"], "url": current_app.config["NEWSROOM_URL"]}
-
-
-def verdict_url(claim_id: int) -> str:
-    return url_for("public.verdict", claim_id=claim_id, _external=True)
 
 
 def _published():
@@ -34,7 +26,7 @@ def _published():
     )
 
 
-@bp.get("/verdicts/<int:claim_id>")
+@bp.get("/verdicts/<id:claim_id>")
 def verdict(claim_id: int):
     claim = db.session.scalar(_published().where(Claim.id == claim_id).options(selectinload(Claim.corrections)))
     if claim is None:
@@ -45,7 +37,7 @@ def verdict(claim_id: int):
     return render_template(
         "public/verdict.html",
         claim=claim,
-        context=span_context(claim.article, claim.start, claim.end),
+        context=span_context(claim.article.body, claim.start, claim.end),
         sources=claim.published_sources or [],
         corrections=[c for c in claim.corrections if c.published_at],
         json_ld=Markup(json_ld),
