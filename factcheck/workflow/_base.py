@@ -40,6 +40,14 @@ def flush(obj) -> None:
         raise StaleEdit(obj) from None
 
 
+def lock(obj) -> None:
+    """Reload the row and hold it until the transaction ends, for a rule that reads other rows
+    (a verdict needs evidence): two people acting on one claim then go one after the other,
+    and the second sees what the first did. (SQLite's BEGIN IMMEDIATE already serialises
+    writers; there FOR UPDATE is not needed and not emitted.)"""
+    db.session.refresh(obj, with_for_update=True)
+
+
 def diff(obj, values: dict[str, Any]) -> dict[str, list]:
     """Set the values that differ and return {field: [before, after]} for them."""
     changed = {}

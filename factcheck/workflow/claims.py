@@ -3,7 +3,7 @@ workflow (assign, research, verdict, review, drop, restore, correct)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
@@ -17,12 +17,13 @@ from ..models import (
     ClaimStatus,
     Correction,
     DropReason,
+    Evidence,
     Rating,
     Role,
     User,
     utcnow,
 )
-from ._base import check_version, diff, flush, stale_safe
+from ._base import check_version, diff, flush, lock, stale_safe
 
 # -- claims -----------------------------------------------------------------------------------
 
@@ -235,6 +236,8 @@ def save_verdict(
     expected_version: int | None = None,
 ) -> None:
     """Save the reviewer's verdict as a draft, or submit it for the editor's review."""
+    if submit:
+        lock(claim)  # so the last evidence cannot be removed while the verdict goes in
     require(claim, by, "submit_verdict" if submit else "work", expected_version)
     rationale = (rationale or "").strip() or None
     if rating is not None and rating.retired and rating.id != claim.rating_id:
@@ -248,7 +251,7 @@ def save_verdict(
             raise DomainError(f"The rating “{rating.name}” has been retired; choose another.", field="rating")
         if not rationale:
             raise DomainError("Write the rationale: why this rating, in a few sentences.", field="rationale")
-        if rating.needs_evidence and not claim.evidence:
+        if rating.needs_evidence and not _evidence_count(claim):
             raise DomainError(
                 f"A verdict of “{rating.name}” needs at least one evidence link. Add the sources "
                 "first, or rate it Unproven.",
@@ -267,6 +270,10 @@ def save_verdict(
         flush(claim)
         record(by, "verdict_drafted", claim, changes=changes)
         db.session.flush()
+
+
+def _evidence_count(claim: Claim) -> int:
+    return db.session.scalar(select(func.count()).select_from(Evidence).where(Evidence.claim_id == claim.id))
 
 
 @stale_safe

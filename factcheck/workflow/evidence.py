@@ -9,7 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..links import web_address_problem
 from ..models import Claim, Comment, Evidence, EvidenceStance, User
-from ._base import check_version, diff, flush, stale_safe
+from ._base import check_version, diff, flush, lock, stale_safe
 from .claims import require
 
 EVIDENCE_FIELDS = ("url", "source", "stance", "summary", "archive_url", "withheld", "withheld_reason")
@@ -68,6 +68,7 @@ def edit_evidence(evidence: Evidence, *, by: User, expected_version: int | None 
 @stale_safe
 def remove_evidence(evidence: Evidence, *, by: User, expected_version: int | None = None) -> None:
     claim = evidence.claim
+    lock(claim)  # a verdict being submitted at this moment sees the evidence, or its removal
     require(claim, by, "work")
     check_version(evidence, expected_version)
     record(by, "evidence_removed", claim, changes={"evidence": [_evidence_label(evidence), None]})
