@@ -93,8 +93,13 @@ def config_problems(config, production: bool) -> list[str]:
             problems.append("FATAL: debug mode is on; unset FLASK_DEBUG.")
         if not config.get("SQLALCHEMY_DATABASE_URI") or str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
             problems.append("DATABASE_URL is not set or is SQLite; several app servers need PostgreSQL.")
-        if config.get("NEWSROOM_URL") == "https://newsroom.example.org":
-            problems.append("NEWSROOM_URL is the example address; ClaimReview names your newsroom with it.")
+        if not config.get("NEWSROOM_URL"):
+            problems.append(
+                "FATAL: NEWSROOM_URL is not set; set it to the https address readers reach the "
+                "published verdicts at (ClaimReview and the feed build their links from it)."
+            )
+        if config.get("APP_URL", "").startswith("http://127.0.0.1"):
+            problems.append("APP_URL is the development address; links to claims in exports start with it.")
         if not config.get("SESSION_COOKIE_SECURE"):
             problems.append("SESSION_COOKIE_SECURE is off; serve over https.")
     return problems

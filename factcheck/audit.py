@@ -20,6 +20,7 @@ def record(
     from_status: str | None = None,
     to_status: str | None = None,
     note: str | None = None,
+    evidence_id: int | None = None,
 ) -> AuditEvent:
     article_id = obj.id if isinstance(obj, Article) else getattr(obj, "article_id", None)
     event = AuditEvent(
@@ -32,6 +33,7 @@ def record(
         from_status=from_status,
         to_status=to_status,
         note=note,
+        evidence_id=evidence_id,
     )
     db.session.add(event)
     return event

@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import MAX_ID, Article, Claim, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, User, utcnow
+from .models import MAX_ID, Article, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, User, utcnow
 from .clock import due_instant, today_in_newsroom
 from .errors import DomainError
 from .text import check_body
@@ -221,6 +221,9 @@ class ClaimForm(Form):
         validators=[Optional(), Length(max=Claim.CLAIMANT_MAX)],
         description="Who made the claim, if known (a person or organisation).",
     )
+    claimant_kind = RadioField(
+        "The claimant is", choices={k.value: k.label for k in ClaimantKind}, default=ClaimantKind.PERSON.value
+    )
     duplicate_of = IntegerField(
         "Already checked as",
         validators=[Optional(), NumberRange(min=1, max=MAX_ID, message=Claim.DUPLICATE_NOT_FOUND)],
@@ -233,6 +236,9 @@ class ClaimEditForm(VersionedForm):
         validators=[DataRequired(Claim.WORDING_REQUIRED), Length(max=Claim.WORDING_MAX)],
     )
     claimant = StringField("Claimant", validators=[Optional(), Length(max=Claim.CLAIMANT_MAX)])
+    claimant_kind = RadioField(
+        "The claimant is", choices={k.value: k.label for k in ClaimantKind}, default=ClaimantKind.PERSON.value
+    )
 
 
 class ConfirmForm(VersionedForm):

@@ -39,6 +39,16 @@ def scale(include_retired: bool = True) -> list[Rating]:
     return list(db.session.scalars(query))
 
 
+def rating_number(rating: Rating, scale: list[Rating]) -> dict:
+    """A rating on the true–false line (green to red) as a number counting down that line from
+    its top (the truest rating is best), retired ratings keeping their place; one off the line
+    (Misleading, Unproven) has no number, since none between True and False says what it means."""
+    line = [r.id for r in scale if r.tone.on_true_false_line]
+    if rating.id not in line:
+        return {"value": None, "best": None, "worst": None}
+    return {"value": len(line) - line.index(rating.id), "best": len(line), "worst": 1}
+
+
 def _check_name(name: str, rating: Rating | None = None) -> str:
     name = (name or "").strip()
     if not name:

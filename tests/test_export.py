@@ -73,7 +73,7 @@ def test_export_round_trips_through_a_csv_reader(app, users, client_as, approved
     assert row["evidence_urls"].split("\n") == ["https://stats.example.org/t4", "https://b.example.org/2"]  # withheld left out
     assert row["status"] == "approved" and row["rating"] == "False"
     assert datetime.fromisoformat(row["approved_at"].rstrip("Z"))
-    assert row["claim_url"] == f"http://localhost/claims/{approved}"
+    assert row["claim_url"] == f"https://factcheck.desk.example.org/claims/{approved}"
 
 
 def test_byte_order_mark_only_when_asked(client_as, approved):
@@ -196,7 +196,7 @@ def test_a_corrected_verdict_keeps_its_first_approval_time(app, users, client_as
         editor, reviewer = db.session.get(User, users["editor"]), db.session.get(User, users["reviewer"])
         workflow.issue_correction(claim, by=editor, note="A revised table.")
         workflow.save_verdict(claim, by=reviewer, rating=claim.rating, rationale="Still false.", submit=True)
-        workflow.approve(claim, by=editor)
+        workflow.approve(claim, by=editor, note="The table was revised; the verdict stands.")
         db.session.commit()
     [row] = parse(export(client_as("editor")).get_data(as_text=True))
     assert row["first_approved_at"] == "2026-01-05T09:30:00Z"

@@ -47,7 +47,7 @@ def perform(move: str, claim: Claim, by: User, other_reviewer: User) -> int:
             prepared = 1
         workflow.save_verdict(claim, by=by, rating=false, rationale="Because the record says so.", submit=True)
     elif move == "approve":
-        workflow.approve(claim, by=by)
+        workflow.approve(claim, by=by, note="Corrected after a second look." if claim.corrections else None)
     elif move == "return_for_work":
         workflow.return_for_work(claim, by=by, note="More sources, please.")
     elif move == "drop":

@@ -2,7 +2,7 @@
 
 from .articles import Article, Sentence
 from .audit import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, AuditEvent
-from .base import MAX_ID, OPEN_FOR_REVIEWER, OPEN_STATUSES, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
+from .base import MAX_ID, OPEN_FOR_REVIEWER, OPEN_STATUSES, ClaimantKind, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
 from .claims import MOVES, Actor, Claim, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
 from .users import LoginAttempt, User, new_session_token
 
@@ -20,6 +20,7 @@ __all__ = [
     "ClaimTerm",
     "TermCount",
     "ClaimStatus",
+    "ClaimantKind",
     "Comment",
     "Correction",
     "DropReason",

@@ -53,6 +53,17 @@ class DropReason(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class ClaimantKind(enum.StrEnum):
+    """Who made a claim: ClaimReview types its author as a Person or an Organization."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+    @property
+    def label(self) -> str:
+        return "A person" if self is ClaimantKind.PERSON else "An organisation"
+
+
 class EvidenceStance(enum.StrEnum):
     SUPPORTS = "supports"
     CONTRADICTS = "contradicts"

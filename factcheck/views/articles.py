@@ -14,7 +14,13 @@ from ..forms import ArticleForm, BulkForm, ConfirmForm
 from ..models import Article, AuditEvent, Claim
 from ..suggest import suggester
 from ..text import highlight_segments, render_body
-from .helpers import commit_change, load_article, reviewer_choices, status_counts_by_article
+from .helpers import (
+    commit_change,
+    load_article,
+    reviewer_choices,
+    rows_naming_withheld_sources,
+    status_counts_by_article,
+)
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -120,6 +126,7 @@ def show(article_id: int):
     return render_template(
         "articles/show.html",
         history=history[:HISTORY_SHOWN],
+        redacted=rows_naming_withheld_sources(history[:HISTORY_SHOWN], current_user),
         history_more=len(history) > HISTORY_SHOWN,
         article=article,
         claims=claims,

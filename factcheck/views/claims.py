@@ -57,7 +57,7 @@ def _create(article: Article, form) -> tuple[Claim, Claim | None]:
     (then it is dropped as one, in the same transaction)."""
     claim = workflow.create_claim(
         article, by=current_user, start=form.start.data, end=form.end.data,
-        wording=form.wording.data, claimant=form.claimant.data,
+        wording=form.wording.data, claimant=form.claimant.data, claimant_kind=form.claimant_kind.data,
     )
     original = _duplicate_target(form, article)
     if original is not None:
@@ -131,7 +131,7 @@ def edit(claim_id: int):
     return commit_change(
         lambda: workflow.edit_claim(
             claim, by=current_user, wording=form.wording.data, claimant=form.claimant.data,
-            expected_version=form.expected_version,
+            claimant_kind=form.claimant_kind.data, expected_version=form.expected_version,
         ),
         form=form, obj=claim, page=page, done="Claim saved.", to=url_for("claims.show", claim_id=claim.id),
     )

@@ -24,7 +24,7 @@ def verdicts_csv():
         return redirect(url_for("queues.claims", **filters.args()))
     # In the list's order when the list sent one; otherwise by claim number, oldest first.
     sort = filters.sort if request.args.get("sort") in SORTS else "oldest"
-    rows = verdict_rows(filters, claim_url_maker(url_for), sort)
+    rows = verdict_rows(filters, claim_url_maker(), sort)
     response = Response(
         stream_with_context(csv_chunks(rows, bom=request.args.get("bom") == "1")),
         mimetype="text/csv",

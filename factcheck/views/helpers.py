@@ -4,6 +4,7 @@ explains why not. View modules import this module and no other view module."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any, Callable
 
@@ -26,7 +27,7 @@ from ..forms import (
     ReturnForm,
     VerdictForm,
 )
-from ..models import MOVES, Article, AuditEvent, Claim, ClaimStatus, Comment, Role, User
+from ..models import MOVES, Article, AuditEvent, Claim, ClaimStatus, Comment, Evidence, Role, User
 from ..ratings import scale
 from ..templating import action_text, reltime
 from ..text import span_context
@@ -154,6 +155,46 @@ def status_counts_by_article(article_ids: list[int]) -> dict[int, dict[ClaimStat
     return counts
 
 
+# -- history -----------------------------------------------------------------------------------------
+
+WITHHELD_LABEL = "withheld source"  # how the verbs name a withheld source in the history
+
+
+def rows_naming_withheld_sources(events: list[AuditEvent], user: User) -> set[int]:
+    """The history rows this person must not read in full: those about a source that is withheld
+    now (or was when it was removed), including rows written while it was still open. History
+    stays append-only; what a row shows follows the source's visibility today. Rows from before
+    rows named their evidence are matched by the withheld sources' addresses and names."""
+    if Evidence.may_see_withheld(user):
+        return set()
+    about = [e for e in events if e.entity == "claim" and e.action.startswith("evidence_")]
+    if not about:
+        return set()
+    withheld: dict[int, bool] = {}
+    secrets: dict[int, list[str]] = defaultdict(list)
+    for evidence_id, claim_id, is_withheld, url, source in db.session.execute(
+        select(Evidence.id, Evidence.claim_id, Evidence.withheld, Evidence.url, Evidence.source)
+        .where(Evidence.claim_id.in_({e.entity_id for e in about}))
+    ):
+        withheld[evidence_id] = is_withheld
+        if is_withheld:
+            secrets[claim_id] += [s for s in (url, source) if s]
+    gone = {e.evidence_id for e in about if e.evidence_id is not None and e.evidence_id not in withheld}
+    if gone:  # removed evidence: as it was when removed
+        for evidence_id, changes in db.session.execute(
+            select(AuditEvent.evidence_id, AuditEvent.changes)
+            .where(AuditEvent.evidence_id.in_(gone), AuditEvent.action == "evidence_removed")
+        ):
+            label = ((changes or {}).get("evidence") or [""])[0] or ""
+            withheld[evidence_id] = label.startswith(WITHHELD_LABEL)
+    hidden = set()
+    for event in about:
+        text = json.dumps(event.changes or {}, ensure_ascii=False) + (event.note or "")
+        if withheld.get(event.evidence_id, False) or any(secret in text for secret in secrets[event.entity_id]):
+            hidden.add(event.id)
+    return hidden
+
+
 # -- the claim page --------------------------------------------------------------------------------
 
 
@@ -166,11 +207,6 @@ def _typed(form) -> list[tuple[str, str]]:
         for field in form
         if field.type in ("TextAreaField", "StringField") and isinstance(field.data, str) and field.data.strip()
     ]
-
-
-def _pending_correction_note(claim: Claim) -> str | None:
-    pending = [c for c in claim.corrections if c.published_at is None] if claim.is_published else []
-    return pending[-1].note if pending else None
 
 
 def blank_forms(claim: Claim) -> dict:
@@ -187,7 +223,7 @@ def blank_forms(claim: Claim) -> dict:
             formdata=None, version=claim.version, rating=claim.rating_id or 0, rationale=claim.rationale
         ),
         "evidence_form": EvidenceForm(formdata=None, stance="supports"),
-        "approve_form": NoteForm(formdata=None, version=claim.version, note=_pending_correction_note(claim)),
+        "approve_form": NoteForm(formdata=None, version=claim.version),  # a correction's public notice starts empty
         "return_form": ReturnForm(formdata=None, version=claim.version),
         "drop_form": DropForm(formdata=None, version=claim.version),
         "action_form": ActionForm(formdata=None, version=claim.version),
@@ -223,6 +259,7 @@ def render_claim_page(claim: Claim, status: int = 200, unsaved=None, **submitted
             context=span_context(claim.article.body, claim.start, claim.end),
             timeline=timeline,
             evidence=[e for e in claim.evidence if e.is_visible_to(user)],
+            redacted=rows_naming_withheld_sources(history, user),
             ratings={r.id: r for r in scale()},
             may=may,
             unsaved=_typed(unsaved),

@@ -14,6 +14,7 @@ from ..models import (
     MOVES,
     Article,
     Claim,
+    ClaimantKind,
     ClaimStatus,
     Correction,
     DropReason,
@@ -23,6 +24,8 @@ from ..models import (
     User,
     utcnow,
 )
+from ..export import snapshot_of
+from ..ratings import scale
 from ._base import check_version, diff, flush, lock, stale_safe
 
 # -- claims -----------------------------------------------------------------------------------
@@ -36,6 +39,7 @@ def create_claim(
     end: int,
     wording: str | None = None,
     claimant: str | None = None,
+    claimant_kind: str | ClaimantKind = ClaimantKind.PERSON,
 ) -> Claim:
     if not article.can_edit(by):
         raise NotAllowed("Only editors and admins may create claims.")
@@ -49,6 +53,7 @@ def create_claim(
         quote=quote,
         wording=wording,
         claimant=(claimant or "").strip() or None,
+        claimant_kind=_kind(claimant_kind),
         status=ClaimStatus.UNASSIGNED,
         created_by=by,
     )
@@ -67,6 +72,13 @@ def create_claim(
     )
     db.session.flush()
     return claim
+
+
+def _kind(value: str | ClaimantKind) -> ClaimantKind:
+    try:
+        return ClaimantKind(value)
+    except ValueError:
+        raise DomainError("Say whether the claimant is a person or an organisation.", field="claimant_kind") from None
 
 
 def check_span(article: Article, start: int | None, end: int | None) -> tuple[int, int]:
@@ -99,13 +111,19 @@ def edit_claim(
     by: User,
     wording: str,
     claimant: str | None,
+    claimant_kind: str | ClaimantKind | None = None,
     expected_version: int | None = None,
 ) -> Claim:
     require(claim, by, "edit", expected_version)
     wording = (wording or "").strip()
     if not wording:
         raise DomainError(Claim.WORDING_REQUIRED, field="wording")
-    changes = diff(claim, {"wording": wording, "claimant": (claimant or "").strip() or None})
+    values = {"wording": wording, "claimant": (claimant or "").strip() or None}
+    if claimant_kind is not None:
+        values["claimant_kind"] = _kind(claimant_kind)
+    changes = diff(claim, values)
+    if "claimant_kind" in changes:
+        changes["claimant_kind"] = [kind.value for kind in changes["claimant_kind"]]
     if "wording" in changes:
         index_claim(claim)
     if changes:
@@ -278,10 +296,17 @@ def _evidence_count(claim: Claim) -> int:
 
 @stale_safe
 def approve(claim: Claim, *, by: User, note: str | None = None, expected_version: int | None = None) -> None:
-    """Lock the verdict and publish it. Approving a corrected verdict replaces the published
-    one, dates the correction and says so on the public page."""
+    """Lock the verdict and publish it: everything readers see is fixed now, as it is now.
+    Approving a corrected verdict replaces the published one and dates the correction; `note`
+    is then the correction notice readers see, which the editor must write."""
     require(claim, by, "approve", expected_version)
     rating, corrections, evidence = claim.rating, list(claim.corrections), list(claim.evidence)  # load first
+    note = (note or "").strip() or None
+    pending = [c for c in corrections if c.published_at is None] if claim.first_published_at else []
+    if pending and not note:
+        raise DomainError(Correction.PUBLIC_NOTE_REQUIRED, field="note")
+    if note and len(note) > Correction.NOTE_MAX:
+        raise DomainError(f"The note is limited to {Correction.NOTE_MAX:,} characters.", field="note")
     now = utcnow()
     claim.approved_by = by
     claim.approved_at = now
@@ -289,21 +314,20 @@ def approve(claim: Claim, *, by: User, note: str | None = None, expected_version
     claim.published_rationale = claim.rationale
     claim.published_wording = claim.wording
     claim.published_sources = [
-        {"source": e.source, "url": e.url, "archive_url": e.archive_url, "summary": e.summary}
+        {"evidence_id": e.id, "source": e.source, "url": e.url, "archive_url": e.archive_url, "summary": e.summary}
         for e in evidence
         if not e.withheld
     ]
+    claim.published_snapshot = snapshot_of(claim, rating, scale())
     if claim.first_published_at is None:
         claim.first_published_at = now
     else:
         claim.corrected_at = now
-        for correction in corrections:
-            if correction.published_at is None:
-                correction.published_at = now
-                correction.new_rating = rating.name if rating else None
-                if note and note.strip():  # the editor's final word on what changed
-                    correction.note = note.strip()
-    _move(claim, by, "approved", ClaimStatus.APPROVED, note=(note or "").strip() or None)
+        for correction in pending:
+            correction.published_at = now
+            correction.new_rating = rating.name if rating else None
+            correction.public_note = note
+    _move(claim, by, "approved", ClaimStatus.APPROVED, note=note)
 
 
 @stale_safe
@@ -317,7 +341,7 @@ def issue_correction(claim: Claim, *, by: User, note: str, expected_version: int
     if len(note) > Correction.NOTE_MAX:
         raise DomainError(f"The note is limited to {Correction.NOTE_MAX:,} characters.", field="note")
     correction = Correction(
-        claim=claim, note=note, issued_by=by, previous_rating=claim.published_rating.name if claim.published_rating else None
+        claim=claim, note=note, issued_by=by, previous_rating=_published_rating_name(claim)
     )
     db.session.add(correction)
     claim.return_note = note
@@ -325,6 +349,13 @@ def issue_correction(claim: Claim, *, by: User, note: str, expected_version: int
     claim.due_has_time = False
     _move(claim, by, "correction_issued", ClaimStatus.IN_RESEARCH, note=note)
     return correction
+
+
+def _published_rating_name(claim: Claim) -> str | None:
+    published = (claim.published_snapshot or {}).get("rating")
+    if published:
+        return published["name"]
+    return claim.published_rating.name if claim.published_rating else None
 
 
 @stale_safe

@@ -44,7 +44,7 @@ def add_evidence(claim: Claim, *, by: User, **fields: Any) -> Evidence:
     evidence = Evidence(claim=claim, added_by=by, **values)
     db.session.add(evidence)
     db.session.flush()
-    record(by, "evidence_added", claim, changes={"evidence": [None, _evidence_label(evidence)]})
+    record(by, "evidence_added", claim, changes={"evidence": [None, _evidence_label(evidence)]}, evidence_id=evidence.id)
     db.session.flush()
     return evidence
 
@@ -61,7 +61,10 @@ def edit_evidence(evidence: Evidence, *, by: User, expected_version: int | None 
             changes = {"evidence": [before, _evidence_label(evidence)]}
         else:
             changes = {f"evidence {key}": [_plain(a), _plain(b)] for key, (a, b) in changes.items()}
-        record(by, "evidence_edited", evidence.claim, changes=changes, note=None if evidence.withheld else before)
+        record(
+            by, "evidence_edited", evidence.claim, changes=changes, note=None if evidence.withheld else before,
+            evidence_id=evidence.id,
+        )
         db.session.flush()
 
 
@@ -71,7 +74,7 @@ def remove_evidence(evidence: Evidence, *, by: User, expected_version: int | Non
     lock(claim)  # a verdict being submitted at this moment sees the evidence, or its removal
     require(claim, by, "work")
     check_version(evidence, expected_version)
-    record(by, "evidence_removed", claim, changes={"evidence": [_evidence_label(evidence), None]})
+    record(by, "evidence_removed", claim, changes={"evidence": [_evidence_label(evidence), None]}, evidence_id=evidence.id)
     db.session.delete(evidence)
     flush(evidence)
     db.session.expire(claim, ["evidence"])
@@ -84,7 +87,7 @@ def _plain(value) -> str | None:
 def _evidence_label(evidence: Evidence) -> str:
     """How the history names a piece of evidence; a withheld source is not named there."""
     if evidence.withheld:
-        return f"withheld source ({evidence.stance.value})"
+        return f"withheld source ({evidence.stance.value})"  # views.helpers.WITHHELD_LABEL reads this
     return f"{evidence.source} ({evidence.stance.value}): {evidence.url}"
 
 
