@@ -7,7 +7,9 @@ SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
 NEWSROOM_NAME = "Demo Newsroom"
-NEWSROOM_URL = "https://newsroom.example.org"
+# Where readers find the published verdicts; ClaimReview and the feed build their addresses from
+# it (never from the request). Unset in development: APP_URL serves then. Production requires it.
+NEWSROOM_URL = None
 NEWSROOM_TIMEZONE = "UTC"
 # Where people reach this app; links in exports made from the command line start with it.
 APP_URL = "http://127.0.0.1:5000"

@@ -19,11 +19,11 @@ def bundled(folder: str) -> Path:
 
 
 class IdConverter(IntegerConverter):
-    """<int:...> in routes: an id beyond what the database holds matches no page (404) instead
-    of reaching a query that would fail."""
+    """<id:...> in routes: a row id, whose address matches no page (404) beyond what the
+    database can hold, instead of reaching a query that would fail."""
 
     def __init__(self, map, *args, **kwargs):
-        from .filters import MAX_ID
+        from .models import MAX_ID
 
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
@@ -57,7 +57,13 @@ def create_app(config: dict | None = None) -> Flask:
     from . import cli, security, templating
     from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues
 
-    app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.url_map.converters["id"] = IdConverter  # before any route is added
+
+    @app.teardown_request
+    def roll_back_what_was_not_committed(_error=None) -> None:
+        # A view commits what it changed; whatever it left (an error, an abort) is undone here,
+        # so no view has to remember to roll back.
+        db.session.rollback()
 
     security.init_app(app)
     templating.init_app(app)
@@ -92,8 +98,13 @@ def config_problems(config, production: bool) -> list[str]:
             problems.append("FATAL: debug mode is on; unset FLASK_DEBUG.")
         if not config.get("SQLALCHEMY_DATABASE_URI") or str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
             problems.append("DATABASE_URL is not set or is SQLite; several app servers need PostgreSQL.")
-        if config.get("NEWSROOM_URL") == "https://newsroom.example.org":
-            problems.append("NEWSROOM_URL is the example address; ClaimReview names your newsroom with it.")
+        if not config.get("NEWSROOM_URL"):
+            problems.append(
+                "FATAL: NEWSROOM_URL is not set; set it to the https address readers reach the "
+                "published verdicts at (ClaimReview and the feed build their links from it)."
+            )
+        if config.get("APP_URL", "").startswith("http://127.0.0.1"):
+            problems.append("APP_URL is the development address; links to claims in exports start with it.")
         if not config.get("SESSION_COOKIE_SECURE"):
             problems.append("SESSION_COOKIE_SECURE is off; serve over https.")
     return problems

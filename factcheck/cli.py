@@ -4,7 +4,7 @@ and the sentence suggester's score-sentences, train-suggester and evaluate-sugge
 import sys
 
 import click
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .extensions import db
@@ -80,15 +80,14 @@ def export_verdicts_command(output: str, bom: bool, **options) -> None:
     problems = filters.problems()
     if problems:
         raise click.UsageError(" ".join(problems))
-    with current_app.test_request_context(base_url=current_app.config["APP_URL"]):
-        rows = verdict_rows(filters, claim_url_maker(url_for))
-        stream = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
-        try:
-            for chunk in csv_chunks(rows, bom=bom):
-                stream.write(chunk)
-        finally:
-            if stream is not sys.stdout:
-                stream.close()
+    rows = verdict_rows(filters, claim_url_maker())
+    stream = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
+    try:
+        for chunk in csv_chunks(rows, bom=bom):
+            stream.write(chunk)
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
 
 
 @click.command("export-claimreview")
@@ -101,29 +100,28 @@ def export_claimreview_command(output: str) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from .export import claim_review
+    from .export import claim_review, newsroom, published_verdict, verdict_url
     from .models import Claim
     from .ratings import scale
-    from .views.public import newsroom, verdict_url
 
     ratings = scale()
     query = (
         select(Claim)
         .where(Claim.first_published_at.is_not(None))
         .order_by(Claim.id)
-        .options(selectinload(Claim.article), selectinload(Claim.published_rating))
+        .options(selectinload(Claim.article), selectinload(Claim.published_rating), selectinload(Claim.evidence))
         .execution_options(yield_per=500)
     )
-    with current_app.test_request_context(base_url=current_app.config["APP_URL"]):
-        stream = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
-        try:
-            stream.write("[")
-            for n, claim in enumerate(db.session.scalars(query)):
-                stream.write(("," if n else "") + "\n" + json.dumps(claim_review(claim, verdict_url(claim.id), ratings, newsroom()), ensure_ascii=False))
-            stream.write("\n]\n")
-        finally:
-            if stream is not sys.stdout:
-                stream.close()
+    stream = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
+    try:
+        stream.write("[")
+        for n, claim in enumerate(db.session.scalars(query)):
+            review = claim_review(published_verdict(claim, ratings), verdict_url(claim.id), newsroom())
+            stream.write(("," if n else "") + "\n" + json.dumps(review, ensure_ascii=False))
+        stream.write("\n]\n")
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
 
 
 @click.command("check")
@@ -221,7 +219,7 @@ def score_articles_command(everything: bool) -> None:
 
     from .models import Article
     from .suggest import suggester
-    from .workflow import score_spans
+    from .suggest import score_spans
 
     version = suggester().version
     query = select(Article).options(selectinload(Article.sentences)).order_by(Article.id)

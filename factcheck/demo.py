@@ -160,9 +160,10 @@ PLAN = {
         reviewer="a", due=-5, evidence=["police"], rating="True",
         rationale="The police statistics page gives exactly these figures.", end="approved",
         correction=(
-            "The 2025 figure we relied on was provisional; the final figure is 934, so the fall is slightly smaller than claimed.",
+            "The 2025 figure we relied on was provisional; please check the final police table.",
             "Mostly true",
             "Final police figures show 1,240 burglaries in 2023 and 934 in 2025, not 910.",
+            "The 2025 figure we relied on was provisional; the final figure is 934, so the fall is slightly smaller than claimed.",
         ),
     ),
     "Every independent study": dict(reviewer="a", due=5, end="assigned"),
@@ -228,8 +229,8 @@ def seed_demo() -> bool:
             elif plan["end"] == "approved":
                 workflow.approve(claim, by=editor)
                 if plan.get("correction"):
-                    note, rating, rationale = plan["correction"]
+                    note, rating, rationale, notice = plan["correction"]
                     workflow.issue_correction(claim, by=editor, note=note)
                     workflow.save_verdict(claim, by=reviewer, rating=ratings[rating], rationale=rationale, submit=True)
-                    workflow.approve(claim, by=editor)
+                    workflow.approve(claim, by=editor, note=notice)
     return True

@@ -1,4 +1,5 @@
-"""Verdicts leaving the newsroom: the CSV export, written row by row as rows are read."""
+"""Verdicts leaving the newsroom: the CSV export, written row by row as rows are read, and
+schema.org ClaimReview for the public pages and feed."""
 
 from __future__ import annotations
 
@@ -6,19 +7,26 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, datetime
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from flask import current_app
 from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from .extensions import db
 from .filters import Filters, order_by
 from .models import Article, Claim, Evidence, Rating, User, utcnow
+from .ratings import rating_number
+from .text import span_context
 
+# A contract with the scripts that read the file: documented columns keep their place and
+# meaning; a new column goes at the end.
 COLUMNS = [
     "claim_id", "article_title", "article_url", "outlet", "article_published", "claim_text",
-    "quoted_span", "claimant", "status", "rating", "rationale", "evidence_urls", "reviewer", "due_at",
+    "quoted_span", "claimant", "status", "rating", "rationale", "evidence_urls", "reviewer",
     "approved_by", "approved_at", "corrected_at", "claim_url",
+    "due_at", "first_approved_at",
 ]
 BATCH = 1000
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -34,13 +42,8 @@ def safe_cell(value) -> str:
         return value.replace(microsecond=0).isoformat() + "Z"
     if isinstance(value, date):
         return value.isoformat()
-    return _text(str(getattr(value, "value", value)))
-
-
-def _text(value: str | None) -> str:
-    if not value:
-        return ""
-    return "'" + value if value[0] in FORMULA_CHARS else value
+    text = str(getattr(value, "value", value))
+    return "'" + text if text and text[0] in FORMULA_CHARS else text
 
 
 def _iso_utc(value) -> str:
@@ -69,7 +72,7 @@ def verdict_query(filters: Filters, sort: str = "oldest") -> Select:
             Claim.wording, Claim.quote, Claim.claimant, type_coerce(Claim.status, String), Rating.name,
             Claim.rationale, reviewer.name, type_coerce(Claim.due_at, String), approver.name,
             type_coerce(Claim.approved_at, String),
-            type_coerce(Claim.corrected_at, String),
+            type_coerce(Claim.corrected_at, String), type_coerce(Claim.first_published_at, String),
         )
         .join(Article, Claim.article_id == Article.id)
         .outerjoin(Rating, Claim.rating_id == Rating.id)
@@ -96,22 +99,21 @@ def verdict_rows(filters: Filters, claim_url: Callable[[int], str], sort: str = 
         for claim_id, url in evidence:
             urls[claim_id].append(url)
         for (claim_id, title, url, outlet, published, wording, quote, claimant, status, rating,
-             rationale, reviewer, due_at, approver, approved_at, corrected_at) in batch:
+             rationale, reviewer, due_at, approver, approved_at, corrected_at, first_approved_at) in batch:
             yield [
-                str(claim_id), _text(title), _text(url), _text(outlet), _iso_date(published), _text(wording),
-                _text(quote), _text(claimant), status, _text(rating), _text(rationale),
-                _text("\n".join(urls.get(claim_id, ()))), _text(reviewer), _iso_utc(due_at), _text(approver),
-                _iso_utc(approved_at),
-                _iso_utc(corrected_at),
-                claim_url(claim_id),
+                str(claim_id), safe_cell(title), safe_cell(url), safe_cell(outlet), _iso_date(published),
+                safe_cell(wording), safe_cell(quote), safe_cell(claimant), status, safe_cell(rating),
+                safe_cell(rationale), safe_cell("\n".join(urls.get(claim_id, ()))), safe_cell(reviewer),
+                safe_cell(approver), _iso_utc(approved_at), _iso_utc(corrected_at), claim_url(claim_id),
+                _iso_utc(due_at), _iso_utc(first_approved_at),
             ]
 
 
-def claim_url_maker(url_for) -> Callable[[int], str]:
-    """claim id -> absolute claim address, building the address once (url_for per row is slow)."""
-    template = url_for("claims.show", claim_id=999999999, _external=True)
-    head, tail = template.split("999999999")
-    return lambda claim_id: f"{head}{claim_id}{tail}"
+def claim_url_maker() -> Callable[[int], str]:
+    """claim id -> the claim's page in factcheck, from APP_URL (never the request's Host header,
+    which whoever sends the request chooses)."""
+    base = current_app.config["APP_URL"].rstrip("/")
+    return lambda claim_id: f"{base}/claims/{claim_id}"
 
 
 def csv_chunks(rows: Iterator[list[str]], bom: bool = False, rows_per_chunk: int = 200) -> Iterator[str]:
@@ -147,35 +149,114 @@ def export_filename(today: date, status: str = "approved") -> str:
 # -- schema.org ClaimReview ---------------------------------------------------------------------
 
 
-def claim_review(claim: Claim, page_url: str, scale: list[Rating], newsroom: dict) -> dict:
-    """The published verdict as schema.org ClaimReview. A rating on the true–false line (green to
-    red) gets a number counting down that line from its top (the truest rating is bestRating),
-    retired ratings keeping their place; one off the line (Misleading, Unproven) is given by
-    name only, since no number between True and False would say what it means."""
-    rating = claim.published_rating
-    review_rating = {"@type": "Rating", "alternateName": rating.name if rating else ""}
-    line = [r.id for r in scale if r.tone.on_true_false_line]
-    if rating is not None and rating.id in line:
-        review_rating.update(ratingValue=len(line) - line.index(rating.id), bestRating=len(line), worstRating=1)
+def newsroom() -> dict:
+    """The publisher of the verdicts, as ClaimReview names it."""
+    return {"name": current_app.config["NEWSROOM_NAME"], "url": public_url("/")}
+
+
+def public_url(path: str) -> str:
+    """An absolute address on the public side: from NEWSROOM_URL (APP_URL where a development
+    setup has none), never from the request's Host header."""
+    base = current_app.config.get("NEWSROOM_URL") or current_app.config["APP_URL"]
+    return base.rstrip("/") + path
+
+
+def verdict_url(claim_id: int) -> str:
+    return public_url(f"/verdicts/{claim_id}")
+
+
+def snapshot_of(claim: Claim, rating: Rating | None, scale: list[Rating]) -> dict:
+    """Everything readers see of a verdict besides its wording, rationale and sources, as it is
+    now: approval stores it, so later edits to ratings or the article change nothing public."""
     article = claim.article
-    item = {
-        "@type": "Claim",
-        "appearance": {"@type": "CreativeWork", "url": article.url, "headline": article.title},
+    return {
+        "rating": {"name": rating.name, "tone": rating.tone.value, **rating_number(rating, scale)} if rating else None,
+        "article": {
+            "title": article.title,
+            "outlet": article.outlet,
+            "url": article.url,
+            "published_on": article.published_on.isoformat() if article.published_on else None,
+        },
+        "claimant": {"name": claim.claimant, "kind": claim.claimant_kind.value},
+        "context": list(span_context(article.body, claim.start, claim.end)),
     }
-    if article.published_on:
-        item["datePublished"] = article.published_on.isoformat()
-    if claim.claimant:
-        item["author"] = {"@type": "Person", "name": claim.claimant}
+
+
+@dataclass(frozen=True)
+class PublishedVerdict:
+    """A verdict as readers see it: what was approved last, never the work in progress."""
+
+    claim_id: int
+    wording: str
+    rationale: str | None
+    rating: dict | None  # name, tone, value, best, worst (the numbers None off the true–false line)
+    article: dict  # title, outlet, url, published_on (a date or None)
+    claimant: dict  # name, kind (person or organization)
+    context: list[str]  # the quote with its paragraph around it: before, quote, after
+    sources: list[dict]
+    first_published_at: datetime
+    corrected_at: datetime | None
+
+
+def published_verdict(claim: Claim, scale: list[Rating]) -> PublishedVerdict:
+    """What readers see of a published claim. A source withheld after publication is left out
+    at once (readers never see a withheld source), though the rest waits for a correction."""
+    snapshot = claim.published_snapshot or snapshot_of(claim, claim.published_rating, scale)  # before snapshots
+    withheld = [e for e in claim.evidence if e.withheld]
+    hidden_ids, hidden_urls = {e.id for e in withheld}, {e.url for e in withheld}
+    sources = [
+        s for s in claim.published_sources or []
+        if s.get("evidence_id") not in hidden_ids and s.get("url") not in hidden_urls
+    ]
+    article = dict(snapshot["article"])
+    article["published_on"] = date.fromisoformat(article["published_on"]) if article.get("published_on") else None
+    return PublishedVerdict(
+        claim_id=claim.id,
+        wording=claim.published_wording or claim.wording,
+        rationale=claim.published_rationale,
+        rating=snapshot["rating"],
+        article=article,
+        claimant=snapshot["claimant"],
+        context=snapshot["context"],
+        sources=sources,
+        first_published_at=claim.first_published_at,
+        corrected_at=claim.corrected_at,
+    )
+
+
+def claim_review(verdict: PublishedVerdict, page_url: str, newsroom: dict) -> dict:
+    """The published verdict as schema.org ClaimReview. A rating on the true–false line carries
+    its number (bestRating the truest); one off it is given by name only. Empty values are left
+    out rather than published empty, which validators reject."""
+    rating = verdict.rating or {}
+    review_rating = {"@type": "Rating", "alternateName": rating.get("name", "")}
+    if rating.get("value") is not None:
+        review_rating.update(ratingValue=rating["value"], bestRating=rating["best"], worstRating=rating["worst"])
+    article = verdict.article
+    appearance = {"@type": "CreativeWork"}
+    if article.get("url"):
+        appearance["url"] = article["url"]
+    if article.get("title"):
+        appearance["headline"] = article["title"]
+    item: dict = {"@type": "Claim", "appearance": appearance}
+    if article.get("published_on"):
+        item["datePublished"] = article["published_on"].isoformat()
+    if verdict.claimant.get("name"):
+        kind = "Organization" if verdict.claimant.get("kind") == "organization" else "Person"
+        item["author"] = {"@type": kind, "name": verdict.claimant["name"]}
+    author = {"@type": "Organization", "name": newsroom["name"]}
+    if newsroom.get("url"):
+        author["url"] = newsroom["url"]
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": page_url,
-        "claimReviewed": claim.published_wording or claim.wording,
-        "author": {"@type": "Organization", "name": newsroom["name"], "url": newsroom["url"]},
-        "datePublished": claim.first_published_at.date().isoformat(),
+        "claimReviewed": verdict.wording,
+        "author": author,
+        "datePublished": verdict.first_published_at.date().isoformat(),
         "reviewRating": review_rating,
         "itemReviewed": item,
     }
-    if claim.corrected_at:
-        review["dateModified"] = claim.corrected_at.date().isoformat()
+    if verdict.corrected_at:
+        review["dateModified"] = verdict.corrected_at.date().isoformat()
     return review

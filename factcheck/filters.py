@@ -1,16 +1,15 @@
 """Which claims a list, an export or a command means: filters read from a query string."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, or_
 
 from .extensions import db
-from .models import OPEN_FOR_REVIEWER, OPEN_STATUSES, Article, Claim, ClaimStatus, Rating, User
-from .templating import newsroom_zone
+from .models import MAX_ID, OPEN_FOR_REVIEWER, OPEN_STATUSES, Article, Claim, ClaimStatus, Rating, User
+from .clock import utc_midnight
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "due": "Due soonest"}
-MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
 
 
 def db_id(text: str) -> int:
@@ -53,11 +52,6 @@ def sort_keys(sort: str) -> list[tuple]:
 
 def order_by(sort: str) -> list:
     return [key if direction > 0 else key.desc() for key, direction in sort_keys(sort)]
-
-
-def utc_midnight(day: date) -> datetime:
-    """The start of a day in the newsroom's time zone, as stored (naive UTC)."""
-    return datetime.combine(day, time(0), tzinfo=newsroom_zone()).astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass

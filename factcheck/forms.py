@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -21,12 +21,13 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import Article, Claim, Comment, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, User, utcnow
-from .templating import newsroom_zone, today_in_newsroom
-from .workflow import WorkflowError, check_body
+from .models import MAX_ID, Article, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, User, utcnow
+from .clock import due_instant, today_in_newsroom
+from .errors import DomainError
+from .text import check_body
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -196,7 +197,7 @@ class ArticleForm(VersionedForm):
             return  # the message beside the upload says what to do
         try:
             check_body(field.data)
-        except WorkflowError as error:
+        except DomainError as error:
             raise ValidationError(error.message)
 
     def validate(self, extra_validators=None) -> bool:
@@ -220,15 +221,24 @@ class ClaimForm(Form):
         validators=[Optional(), Length(max=Claim.CLAIMANT_MAX)],
         description="Who made the claim, if known (a person or organisation).",
     )
-    duplicate_of = IntegerField("Already checked as", validators=[Optional()])
+    claimant_kind = RadioField(
+        "The claimant is", choices={k.value: k.label for k in ClaimantKind}, default=ClaimantKind.PERSON.value
+    )
+    duplicate_of = IntegerField(
+        "Already checked as",
+        validators=[Optional(), NumberRange(min=1, max=MAX_ID, message=Claim.DUPLICATE_NOT_FOUND)],
+    )
 
 
 class ClaimEditForm(VersionedForm):
     wording = TextAreaField(
         "Checkable wording",
-        validators=[DataRequired("The claim needs a checkable wording."), Length(max=Claim.WORDING_MAX)],
+        validators=[DataRequired(Claim.WORDING_REQUIRED), Length(max=Claim.WORDING_MAX)],
     )
     claimant = StringField("Claimant", validators=[Optional(), Length(max=Claim.CLAIMANT_MAX)])
+    claimant_kind = RadioField(
+        "The claimant is", choices={k.value: k.label for k in ClaimantKind}, default=ClaimantKind.PERSON.value
+    )
 
 
 class ConfirmForm(VersionedForm):
@@ -269,12 +279,6 @@ class DueFields:
 
     def due(self) -> tuple[datetime, bool]:
         return due_instant(self.due_date.data, self.due_time.data)
-
-
-def due_instant(day: date, at: time | None) -> tuple[datetime, bool]:
-    """The deadline as naive UTC, and whether a time was given (otherwise: end of that day)."""
-    local = datetime.combine(day, at or time(23, 59, 59), tzinfo=newsroom_zone())
-    return local.astimezone(UTC).replace(tzinfo=None), at is not None
 
 
 class AssignForm(DueFields, VersionedForm):
@@ -319,18 +323,18 @@ class BulkForm(DueFields, Form):
 class EvidenceForm(VersionedForm):
     url = StringField(
         "Address of the source",
-        validators=[DataRequired("Paste the address of the source."), Length(max=Evidence.URL_MAX), web_address],
+        validators=[DataRequired(Evidence.URL_REQUIRED), Length(max=Evidence.URL_MAX), web_address],
         render_kw={"placeholder": "https://", "inputmode": "url"},
     )
     source = StringField(
         "Source or title",
-        validators=[DataRequired("Name the source or give the page's title."), Length(max=Evidence.SOURCE_MAX)],
+        validators=[DataRequired(Evidence.SOURCE_REQUIRED), Length(max=Evidence.SOURCE_MAX)],
         description="e.g. National Statistics Office, table 4.2",
     )
     stance = RadioField(
         "What it shows",
         choices={s.value: s.label for s in EvidenceStance},
-        validators=[InputRequired("Say whether it supports, contradicts or gives context.")],
+        validators=[InputRequired(Evidence.STANCE_REQUIRED)],
     )
     summary = TextAreaField(
         "Notes", validators=[Optional(), Length(max=Evidence.NOTE_MAX)], description="What in it matters, in a line or two."
@@ -347,7 +351,7 @@ class EvidenceForm(VersionedForm):
 
     def validate_withheld_reason(self, field) -> None:
         if self.withheld.data and not (field.data or "").strip():
-            raise ValidationError("Say why the source must stay private.")
+            raise ValidationError(Evidence.WITHHELD_REASON_REQUIRED)
 
 
 class VerdictForm(VersionedForm):
@@ -366,14 +370,14 @@ class NoteForm(VersionedForm):
 class ReturnForm(VersionedForm):
     note = TextAreaField(
         "What needs doing",
-        validators=[DataRequired("Say what needs doing; the reviewer sees this in their queue."), Length(max=Claim.NOTE_MAX)],
+        validators=[DataRequired(Claim.RETURN_NOTE_REQUIRED), Length(max=Claim.NOTE_MAX)],
     )
 
 
 class CorrectionForm(VersionedForm):
     note = TextAreaField(
         "What changed and why",
-        validators=[DataRequired("Say what changed and why; readers see this note in the corrections log."), Length(max=Claim.NOTE_MAX)],
+        validators=[DataRequired(Correction.NOTE_REQUIRED), Length(max=Correction.NOTE_MAX)],
         description="Public: shown on the verdict page and in the corrections log once the corrected verdict is approved.",
     )
 
@@ -385,12 +389,12 @@ class DropForm(VersionedForm):
 
 class CommentForm(Form):
     body = TextAreaField(
-        "Comment", validators=[DataRequired("Write something first."), Length(max=Comment.BODY_MAX)]
+        "Comment", validators=[DataRequired(Comment.BODY_REQUIRED), Length(max=Comment.BODY_MAX)]
     )
 
 
 class RatingForm(Form):
-    name = StringField("Name", validators=[DataRequired("Give the rating a name."), Length(max=Rating.NAME_MAX)])
+    name = StringField("Name", validators=[DataRequired(Rating.NAME_REQUIRED), Length(max=Rating.NAME_MAX)])
     description = StringField(
         "Help text", validators=[Optional(), Length(max=Rating.DESCRIPTION_MAX)], description="Shown beside the choice."
     )

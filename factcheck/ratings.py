@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 from .models import Rating, RatingTone, User
-from .workflow import WorkflowError, record
+from .audit import record
+from .errors import DomainError
 
 # name, help shown beside the choice, colour, whether a verdict with it needs evidence
 DEFAULT_SCALE = [
@@ -37,13 +39,23 @@ def scale(include_retired: bool = True) -> list[Rating]:
     return list(db.session.scalars(query))
 
 
+def rating_number(rating: Rating, scale: list[Rating]) -> dict:
+    """A rating on the true–false line (green to red) as a number counting down that line from
+    its top (the truest rating is best), retired ratings keeping their place; one off the line
+    (Misleading, Unproven) has no number, since none between True and False says what it means."""
+    line = [r.id for r in scale if r.tone.on_true_false_line]
+    if rating.id not in line:
+        return {"value": None, "best": None, "worst": None}
+    return {"value": len(line) - line.index(rating.id), "best": len(line), "worst": 1}
+
+
 def _check_name(name: str, rating: Rating | None = None) -> str:
     name = (name or "").strip()
     if not name:
-        raise WorkflowError("Give the rating a name.", field="name")
+        raise DomainError(Rating.NAME_REQUIRED, field="name")
     clash = db.session.scalar(select(Rating).where(func.lower(Rating.name) == name.lower()))
     if clash is not None and clash is not rating:
-        raise WorkflowError(f"There is already a rating called “{clash.name}”.", field="name")
+        raise DomainError(f"There is already a rating called “{clash.name}”.", field="name")
     return name
 
 
@@ -52,7 +64,12 @@ def create_rating(*, by: User, name: str, description: str, tone: RatingTone, ne
     position = (db.session.scalar(select(func.max(Rating.position))) or 0) + 1
     rating = Rating(name=name, description=(description or "").strip(), tone=tone, needs_evidence=needs_evidence, position=position)
     db.session.add(rating)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another admin added a rating at the same moment
+        raise DomainError(
+            f"Someone else changed the scale a moment ago; look at it again before adding “{name}”.", field="name"
+        ) from None
     record(by, "created", rating, changes={"name": [None, name]})
     db.session.flush()
     return rating
@@ -71,7 +88,10 @@ def edit_rating(rating: Rating, *, by: User, name: str, description: str, tone: 
             changes[key] = [str(getattr(rating, key)), str(value)]
             setattr(rating, key, value)
     if changes:
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:  # another admin gave a rating this name at the same moment
+            raise DomainError(f"There is already a rating called “{values['name']}”.", field="name") from None
         record(by, "edited", rating, changes=changes)
         db.session.flush()
 
@@ -96,7 +116,7 @@ def set_retired(rating: Rating, *, by: User, retired: bool) -> None:
     if rating.retired == retired:
         return
     if retired and len(scale(include_retired=False)) <= 1:
-        raise WorkflowError("The scale needs at least one rating in use.")
+        raise DomainError("The scale needs at least one rating in use.")
     rating.retired = retired
     db.session.flush()
     record(by, "retired" if retired else "reinstated", rating, changes={"retired": [not retired, retired]})

@@ -54,7 +54,7 @@ def init_app(app: Flask) -> None:
             return None
         if request.method in ("GET", "HEAD"):  # unknown addresses too: nothing is revealed before sign-in
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return render_template("errors/error.html", code=401, message="Please sign in."), 401
+        return _session_ended_page()
 
     @app.after_request
     def set_security_headers(response):
@@ -70,8 +70,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if not current_user.is_authenticated and request.endpoint not in PUBLIC_ENDPOINTS:
+            return _session_ended_page()  # the form's token went with the session
         message = "This form has expired or was not sent from factcheck. Go back, reload the page and try again."
-        return render_template("errors/error.html", code=400, message=message), 400
+        return render_template("errors/error.html", code=400, message=message, back=_local_referrer(), keep_drafts=True), 400
 
     for code, message in (
         (400, "That address or form was not understood. Go back and try again."),
@@ -89,6 +91,24 @@ def _error_page(code: int, message: str):
         return render_template("errors/error.html", code=code, message=message), code
 
     return handler
+
+
+def _session_ended_page():
+    """A form sent after the session ended: sign in and return to the page the form was on,
+    where what was typed comes back (static/drafts.js keeps it in the browser tab)."""
+    return render_template(
+        "errors/error.html", code=401, message="Your session has ended. Please sign in again.",
+        sign_in=url_for("auth.login", next=_local_referrer()), keep_drafts=True,
+    ), 401
+
+
+def _local_referrer() -> str | None:
+    """The page a form was sent from, as a local path, when it is one of ours."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return path if is_safe_next(path) else None
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -74,3 +74,13 @@ class Suggester:
 def suggester() -> Suggester:
     with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as handle:
         return Suggester(json.load(handle))
+
+
+def score_spans(body: str, spans) -> tuple[list[float | None], str | None]:
+    """Scores for these spans of the body, and the model's version ([None, ...], None when the
+    model cannot be loaded: the article is still split, just without suggestions)."""
+    try:
+        model = suggester()
+    except (OSError, ValueError, KeyError):
+        return [None] * len(spans), None
+    return [round(model.score(body[s:e]), 4) for s, e in spans], model.version

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import Flask, current_app
 
+from .clock import localize
 from .models import ClaimStatus, utcnow
 
 
@@ -73,15 +73,6 @@ def init_app(app: Flask) -> None:
         return {"newsroom_name": current_app.config["NEWSROOM_NAME"]}
 
 
-def newsroom_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["NEWSROOM_TIMEZONE"])
-
-
-def localize(value: datetime) -> datetime:
-    """A stored (naive UTC) time in the newsroom's time zone."""
-    return value.replace(tzinfo=UTC).astimezone(newsroom_zone())
-
-
 def localtime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
     return localize(value).strftime(fmt) if value else ""
 
@@ -110,7 +101,3 @@ def reltime(value: datetime | None) -> str:
             amount = f"{seconds // size} {unit}"
             return f"in {amount}" if future else f"{amount} ago"
     return "just now"
-
-
-def today_in_newsroom() -> date:
-    return datetime.now(newsroom_zone()).date()

@@ -1,5 +1,5 @@
-"""Article text: normalising a body, splitting it into sentences with offsets, and cutting it
-into the segments the article view highlights."""
+"""Article text: normalising and checking a body, splitting it into sentences with offsets,
+showing a span in its paragraph, and cutting it into the segments the article view highlights."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from functools import lru_cache
 
 import pysbd
 
+from .errors import DomainError
+from .models import Article
+
+CONTEXT_CHARS = 280
+
 
 def normalize_body(text: str) -> str:
     """One form for every body so offsets mean the same thing everywhere: Unix newlines, no BOM,
@@ -15,6 +20,36 @@ def normalize_body(text: str) -> str:
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
+
+
+def check_body(body: str | None) -> str:
+    """The normalised body, or DomainError saying why it cannot be an article's text."""
+    body = normalize_body(body or "")
+    if not body.strip():
+        raise DomainError("The article text is empty.", field="body")
+    if len(body) > Article.BODY_MAX:
+        raise DomainError(
+            f"The article text is {len(body):,} characters; the limit is {Article.BODY_MAX:,}.",
+            field="body",
+        )
+    return body
+
+
+def span_context(body: str, start: int, end: int) -> tuple[str, str, str]:
+    """The span with the rest of its paragraph around it (cut at a word when the paragraph is
+    long), for showing a claim in place."""
+    start, end = max(0, min(start, len(body))), max(0, min(end, len(body)))
+    before_from = body.rfind("\n", 0, start) + 1
+    if start - before_from > CONTEXT_CHARS:
+        before_from = body.find(" ", start - CONTEXT_CHARS, start) + 1 or start - CONTEXT_CHARS
+    after_to = body.find("\n", end)
+    after_to = len(body) if after_to < 0 else after_to
+    if after_to - end > CONTEXT_CHARS:
+        after_to = body.rfind(" ", end, end + CONTEXT_CHARS)
+        after_to = end + CONTEXT_CHARS if after_to < 0 else after_to
+    before = ("…" if before_from > 0 and body[before_from - 1] != "\n" else "") + body[before_from:start]
+    after = body[end:after_to] + ("…" if after_to < len(body) and body[after_to] != "\n" else "")
+    return before, body[start:end], after
 
 
 @lru_cache(maxsize=1)

@@ -141,6 +141,8 @@ def make_app(url: str, **config):
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "NEWSROOM_NAME": "Test Desk",
+        "NEWSROOM_URL": "https://desk.example.org",
+        "APP_URL": "https://factcheck.desk.example.org",
     }
     settings.update(config)
     app = create_app(settings)

@@ -4,6 +4,7 @@ never holds objects from a session that a request has since changed."""
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -12,6 +13,12 @@ from factcheck import workflow
 from factcheck.extensions import db
 from factcheck.models import Role, User
 from factcheck.security import hash_password
+
+def page_text(page) -> str:
+    """A response's (or an HTML fragment's) words as a reader sees them: tags gone, spaces folded."""
+    html = page if isinstance(page, str) else page.get_data(as_text=True)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose; do it once

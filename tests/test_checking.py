@@ -1,7 +1,6 @@
 """The checking workflow through the web forms: what people see when a move works, and the
 message beside the field when it does not (with what they typed kept)."""
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from factcheck.models import AuditEvent, Claim, ClaimStatus, Comment, Evidence, User
 
 from . import factories
+from .factories import page_text
 
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
@@ -24,10 +24,6 @@ def claim_at(app, users):
 
 def version(app, claim_id):
     return factories.get(app, Claim, claim_id).version
-
-
-def page_text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def test_editor_assigns_with_due_date_and_reviewer_sees_it_in_their_queue(app, users, client_as, claim_at):

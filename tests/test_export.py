@@ -3,7 +3,6 @@ written as it is read."""
 
 import csv
 import io
-import re
 from datetime import datetime
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import select
 
 from factcheck.export import COLUMNS, safe_cell
 from factcheck.extensions import db
-from factcheck.models import Claim, Evidence, EvidenceStance, User
+from factcheck.models import Claim, Evidence, EvidenceStance
 
 from . import factories
 
@@ -74,7 +73,7 @@ def test_export_round_trips_through_a_csv_reader(app, users, client_as, approved
     assert row["evidence_urls"].split("\n") == ["https://stats.example.org/t4", "https://b.example.org/2"]  # withheld left out
     assert row["status"] == "approved" and row["rating"] == "False"
     assert datetime.fromisoformat(row["approved_at"].rstrip("Z"))
-    assert row["claim_url"] == f"http://localhost/claims/{approved}"
+    assert row["claim_url"] == f"https://factcheck.desk.example.org/claims/{approved}"
 
 
 def test_byte_order_mark_only_when_asked(client_as, approved):
@@ -173,3 +172,32 @@ def test_export_follows_the_lists_sort_and_gives_due_dates(app, users, client_as
     assert rows[0]["due_at"] == "2030-01-10T12:00:00Z"
     page = client.get("/claims?status=assigned&sort=due").get_data(as_text=True)
     assert '<input type="hidden" name="sort" value="due">' in page  # the list's button sends its sort
+
+
+def test_documented_columns_keep_their_places_and_new_ones_come_last(client_as, approved):
+    """Scripts read the file by position: the columns documented in the README keep their
+    order, and columns added later follow them."""
+    header = export(client_as("editor")).get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert header.split(",") == [
+        "claim_id", "article_title", "article_url", "outlet", "article_published", "claim_text",
+        "quoted_span", "claimant", "status", "rating", "rationale", "evidence_urls", "reviewer",
+        "approved_by", "approved_at", "corrected_at", "claim_url",
+        "due_at", "first_approved_at",
+    ]
+
+
+def test_a_corrected_verdict_keeps_its_first_approval_time(app, users, client_as, approved):
+    from factcheck import workflow
+    from factcheck.models import User
+
+    with app.app_context():
+        claim = db.session.get(Claim, approved)
+        claim.approved_at = claim.first_published_at = datetime(2026, 1, 5, 9, 30)  # approved in January
+        editor, reviewer = db.session.get(User, users["editor"]), db.session.get(User, users["reviewer"])
+        workflow.issue_correction(claim, by=editor, note="A revised table.")
+        workflow.save_verdict(claim, by=reviewer, rating=claim.rating, rationale="Still false.", submit=True)
+        workflow.approve(claim, by=editor, note="The table was revised; the verdict stands.")
+        db.session.commit()
+    [row] = parse(export(client_as("editor")).get_data(as_text=True))
+    assert row["first_approved_at"] == "2026-01-05T09:30:00Z"
+    assert row["approved_at"] == row["corrected_at"] != "2026-01-05T09:30:00Z"

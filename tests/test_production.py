@@ -30,6 +30,7 @@ def test_production_refuses_debug_mode(monkeypatch):
 def test_production_starts_with_a_real_secret(monkeypatch):
     monkeypatch.setenv("FACTCHECK_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("NEWSROOM_URL", "https://courier.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -79,10 +79,10 @@ def test_claimreview_feed_pages_every_published_verdict(app, users, published, m
     client = app.test_client()
     first_page = client.get("/claimreview.json").get_json()
     assert first_page["total"] == 2 and len(first_page["items"]) == 1
-    next_page = client.get(first_page["next"].replace("http://localhost", "")).get_json()
+    next_page = client.get(first_page["next"].replace("https://desk.example.org", "")).get_json()
     assert next_page["next"] is None
     urls = [r["url"] for r in first_page["items"] + next_page["items"]]
-    assert urls == [f"http://localhost/verdicts/{published}", f"http://localhost/verdicts/{second}"]
+    assert urls == [f"https://desk.example.org/verdicts/{published}", f"https://desk.example.org/verdicts/{second}"]
     for review in first_page["items"] + next_page["items"]:
         assert_claim_review(review)
 
@@ -100,21 +100,27 @@ def test_correction_flow_end_to_end(app, users, client_as, published):
     version = lambda: factories.get(app, Claim, published).version  # noqa: E731
     refused = editor.post(f"/claims/{published}/correct", data={"note": "  ", "version": version()})
     assert refused.status_code == 422 and "Say what changed and why" in refused.get_data(as_text=True)
-    assert editor.post(f"/claims/{published}/correct", data={"note": "The 2025 table was revised.", "version": version()}).status_code == 302
+    assert editor.post(f"/claims/{published}/correct", data={"note": "Check the 2025 table, Rosa.", "version": version()}).status_code == 302
     assert factories.get(app, Claim, published).status == ClaimStatus.IN_RESEARCH
     during = reader.get(f"/verdicts/{published}").get_data(as_text=True)
     assert "The table says 12 percent." in during and "Correction," not in during  # old verdict still up
-    assert "The 2025 table was revised." in reviewer.get("/queue").get_data(as_text=True)
+    assert "Check the 2025 table, Rosa." in reviewer.get("/queue").get_data(as_text=True)
     reviewer.post(f"/claims/{published}/verdict", data={
         "rating": factories.rating_id(app, "Mostly false"), "rationale": "The revised table says 15 percent.",
         "submit_verdict": "1", "version": version(),
     })
-    assert editor.post(f"/claims/{published}/approve", data={"version": version()}).status_code == 302
+    claim_page = editor.get(f"/claims/{published}").get_data(as_text=True)
+    assert "Correction notice for readers" in claim_page and "Check the 2025 table, Rosa.</textarea>" not in claim_page
+    refused = editor.post(f"/claims/{published}/approve", data={"version": version()})  # no notice written
+    assert refused.status_code == 422 and "Write the correction notice readers will see" in refused.get_data(as_text=True)
+    assert editor.post(f"/claims/{published}/approve", data={"version": version(), "note": "The 2025 table was revised."}).status_code == 302
     after = reader.get(f"/verdicts/{published}").get_data(as_text=True)
+    assert "Check the 2025 table, Rosa." not in after  # the internal note stays internal
     assert "Correction," in after and "The 2025 table was revised." in after and "Earlier rating: False" in after
     assert json_ld(after)["reviewRating"]["alternateName"] == "Mostly false" and "dateModified" in json_ld(after)
     log = reader.get("/corrections").get_data(as_text=True)
     assert "The 2025 table was revised." in log and "Rating changed from False to Mostly false" in log
+    assert "Check the 2025 table, Rosa." not in log
     history = client_as("viewer").get(f"/claims/{published}").get_data(as_text=True)
     assert "<del>False</del>" in history  # the earlier rating stays in the history
     row = client_as("editor").get("/claims/export.csv").get_data(as_text=True).splitlines()[1]
@@ -151,7 +157,7 @@ def test_missing_verdict_page_speaks_to_readers(app):
 
 
 def test_claimreview_numbers_only_ratings_on_the_true_false_line(app, published):
-    from factcheck.export import claim_review
+    from factcheck.export import claim_review, published_verdict, snapshot_of
     from factcheck.ratings import scale
 
     with app.app_context():
@@ -159,8 +165,9 @@ def test_claimreview_numbers_only_ratings_on_the_true_false_line(app, published)
         ratings = scale()
         given = {}
         for rating in ratings:
-            claim.published_rating = rating
-            given[rating.name] = claim_review(claim, "https://desk.example.org/v/1", ratings, {"name": "D", "url": "https://d.example.org"})["reviewRating"]
+            claim.published_snapshot = snapshot_of(claim, rating, ratings)  # as approving with it would
+            verdict = published_verdict(claim, ratings)
+            given[rating.name] = claim_review(verdict, "https://desk.example.org/v/1", {"name": "D", "url": "https://d.example.org"})["reviewRating"]
         db.session.rollback()
     numbers = {name: r.get("ratingValue") for name, r in given.items()}
     assert numbers == {"True": 5, "Mostly true": 4, "Half true": 3, "Mostly false": 2, "False": 1, "Misleading": None, "Unproven": None}

@@ -9,7 +9,6 @@ from sqlalchemy import event, select
 from factcheck.extensions import db
 from factcheck.models import Article, Claim, ClaimStatus, Comment, Evidence, EvidenceStance, Rating, Role, User, utcnow
 
-from . import factories
 
 
 def grow(app, users, articles: int, claims_per_article: int) -> tuple[int, int]:

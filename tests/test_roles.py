@@ -6,10 +6,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from factcheck.extensions import db
-from factcheck.models import Claim, Evidence, Rating
+from factcheck.models import Claim
 
 from . import factories
 

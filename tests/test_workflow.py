@@ -167,3 +167,48 @@ def test_the_same_move_from_two_sessions_succeeds_once(app, users, move):
             select(func.count()).select_from(AuditEvent).where(AuditEvent.entity_id == claim_id, AuditEvent.from_status == "in_review")
         )
     assert moves == 1
+
+
+def test_a_verdict_and_the_removal_of_its_last_evidence_never_both_go_through(app, users):
+    """Submitting a verdict that needs evidence while the last evidence is removed: one of them
+    waits for the other and then sees it, so no verdict reaches review without a source."""
+    from factcheck.models import ClaimStatus, Evidence, Rating
+
+    for attempt in range(4):
+        claim_id = factories.claim_in(app, "in_research", editor=users["editor"], reviewer=users["reviewer"])
+        evidence_id = factories.evidence(app, claim_id, users["reviewer"])
+        barrier = threading.Barrier(2)
+        outcomes = {}
+
+        def act(name):
+            with app.app_context():
+                claim = db.session.get(Claim, claim_id)
+                reviewer = db.session.get(User, users["reviewer"])
+                false = db.session.scalar(select(Rating).where(Rating.name == "False"))
+                evidence = db.session.get(Evidence, evidence_id)
+                _ = claim.evidence, evidence.claim  # everything read before the race starts
+                db.session.commit()
+                barrier.wait(30)
+                try:
+                    if name == "submit":
+                        workflow.save_verdict(claim, by=reviewer, rating=false, rationale="The table says 12.", submit=True)
+                    else:
+                        workflow.remove_evidence(evidence, by=reviewer)
+                    db.session.commit()
+                    outcomes[name] = "done"
+                except workflow.WorkflowError as error:
+                    db.session.rollback()
+                    outcomes[name] = error.message
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=act, args=(n,)) for n in ("submit", "remove")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert sorted(outcomes) == ["remove", "submit"], outcomes
+        assert list(outcomes.values()).count("done") == 1, (attempt, outcomes)
+        with app.app_context():
+            claim = db.session.get(Claim, claim_id)
+            assert not (claim.status == ClaimStatus.IN_REVIEW and not claim.evidence), (attempt, outcomes)

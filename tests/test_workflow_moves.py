@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from factcheck import workflow
+from factcheck import models as factcheck_models
 from factcheck.extensions import db
-from factcheck.models import MOVES, AuditEvent, Claim, ClaimStatus, DropReason, Rating, Role, User, utcnow
+from factcheck.models import MOVES, AuditEvent, Claim, ClaimStatus, DropReason, Rating, User, utcnow
 
 from . import factories
 
@@ -46,7 +47,7 @@ def perform(move: str, claim: Claim, by: User, other_reviewer: User) -> int:
             prepared = 1
         workflow.save_verdict(claim, by=by, rating=false, rationale="Because the record says so.", submit=True)
     elif move == "approve":
-        workflow.approve(claim, by=by)
+        workflow.approve(claim, by=by, note="Corrected after a second look." if claim.corrections else None)
     elif move == "return_for_work":
         workflow.return_for_work(claim, by=by, note="More sources, please.")
     elif move == "drop":
@@ -136,3 +137,32 @@ def test_each_move_by_each_role(app, people, move, role):
             db.session.rollback()
             assert db.session.get(Claim, claim_id).status == status
             assert audit_count(claim_id) == before
+
+
+ARTICLE_VERBS = {
+    "create_article": lambda article, by: workflow.create_article(by=by, body="A new text. With two sentences.", title="T", outlet="O"),
+    "edit_article": lambda article, by: workflow.edit_article(article, by=by, body=article.body, title="Renamed", outlet="O"),
+    "unlock_article": lambda article, by: workflow.unlock_article(article, by=by),
+    "create_claim": lambda article, by: workflow.create_claim(article, by=by, start=0, end=20),
+}
+
+
+@pytest.mark.parametrize("verb", sorted(ARTICLE_VERBS))
+@pytest.mark.parametrize("role", ["admin", "editor", "reviewer", "viewer"])
+def test_article_verbs_check_who_acts(app, users, verb, role):
+    """The verbs themselves refuse people who may not change articles, whatever page or script
+    calls them, and write nothing."""
+    article_id = factories.make_article(app, users["editor"])
+    factories.make_claim(app, article_id, users["editor"], quote="Bus spending rises by 18 percent.")
+    with app.app_context():
+        article = db.session.get(factcheck_models.Article, article_id)
+        by = db.session.get(User, users[role])
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        if role in ("reviewer", "viewer"):
+            with pytest.raises(workflow.NotAllowed):
+                ARTICLE_VERBS[verb](article, by)
+            db.session.rollback()
+            assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
+        else:
+            ARTICLE_VERBS[verb](article, by)
+            db.session.rollback()

@@ -3,7 +3,6 @@ every step (Hypothesis drives it; a failure shrinks to the shortest sequence tha
 
 from datetime import timedelta
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -67,7 +66,7 @@ def run_machine(app, users):
             elif move == "submit":
                 workflow.save_verdict(claim, by=by, rating=rating, rationale="Because.", submit=True)
             elif move == "approve":
-                workflow.approve(claim, by=by)
+                workflow.approve(claim, by=by, note="A corrected verdict." if claim.corrections else None)
             elif move == "return":
                 workflow.return_for_work(claim, by=by, note="Again")
             elif move == "drop":

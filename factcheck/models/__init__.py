@@ -2,13 +2,14 @@
 
 from .articles import Article, Sentence
 from .audit import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, AuditEvent
-from .base import OPEN_FOR_REVIEWER, OPEN_STATUSES, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
+from .base import MAX_ID, OPEN_FOR_REVIEWER, OPEN_STATUSES, ClaimantKind, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
 from .claims import MOVES, Actor, Claim, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
 from .users import LoginAttempt, User, new_session_token
 
 __all__ = [
     "APPEND_ONLY_POSTGRESQL",
     "APPEND_ONLY_SQLITE",
+    "MAX_ID",
     "MOVES",
     "OPEN_FOR_REVIEWER",
     "OPEN_STATUSES",
@@ -19,6 +20,7 @@ __all__ = [
     "ClaimTerm",
     "TermCount",
     "ClaimStatus",
+    "ClaimantKind",
     "Comment",
     "Correction",
     "DropReason",

@@ -30,6 +30,9 @@ class AuditEvent(db.Model):
     to_status: Mapped[str | None] = mapped_column(String(32))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+    # The evidence a row describes (no foreign key: removed evidence keeps its history), so the
+    # row is shown according to whether that source is withheld now.
+    evidence_id: Mapped[int | None]
 
     actor: Mapped[User | None] = relationship()
 

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Enum
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
+
 
 def utcnow() -> datetime:
     """Naive UTC, the one form every timestamp is stored in on SQLite and PostgreSQL alike."""
@@ -49,6 +51,17 @@ class DropReason(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+
+class ClaimantKind(enum.StrEnum):
+    """Who made a claim: ClaimReview types its author as a Person or an Organization."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+    @property
+    def label(self) -> str:
+        return "A person" if self is ClaimantKind.PERSON else "An organisation"
 
 
 class EvidenceStance(enum.StrEnum):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .articles import Article
-from .base import OPEN_FOR_REVIEWER, ClaimStatus, DropReason, EvidenceStance, Role, enum_column, utcnow
+from .base import OPEN_FOR_REVIEWER, ClaimantKind, ClaimStatus, DropReason, EvidenceStance, Role, enum_column, utcnow
 from .users import User
 
 S = ClaimStatus
@@ -66,6 +66,7 @@ class Rating(db.Model):
 
     __tablename__ = "ratings"
     NAME_MAX = 60
+    NAME_REQUIRED = "Give the rating a name."
     DESCRIPTION_MAX = 300
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +87,9 @@ class Claim(db.Model):
     CLAIMANT_MAX = 200
     NOTE_MAX = 5000
     RATIONALE_MAX = 20_000
+    WORDING_REQUIRED = "The claim needs a checkable wording."
+    DUPLICATE_NOT_FOUND = "That earlier claim could not be found; choose one of those listed."
+    RETURN_NOTE_REQUIRED = "Say what needs doing; the reviewer sees this note in their queue."
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="RESTRICT"))
@@ -94,6 +98,9 @@ class Claim(db.Model):
     quote: Mapped[str] = mapped_column(Text)
     wording: Mapped[str] = mapped_column(Text)
     claimant: Mapped[str | None] = mapped_column(String(CLAIMANT_MAX))
+    claimant_kind: Mapped[ClaimantKind] = mapped_column(
+        enum_column(ClaimantKind, "claimant_kind"), default=ClaimantKind.PERSON, server_default="person"
+    )
     status: Mapped[ClaimStatus] = mapped_column(
         enum_column(ClaimStatus, "claim_status"), default=ClaimStatus.UNASSIGNED
     )
@@ -114,8 +121,14 @@ class Claim(db.Model):
     published_rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id", ondelete="RESTRICT"))
     published_rationale: Mapped[str | None] = mapped_column(Text)
     published_wording: Mapped[str | None] = mapped_column(Text)
-    # The sources readers see: [{"source", "url", "archive_url", "summary"}], withheld ones left out.
+    # The sources readers see: [{"evidence_id", "source", "url", "archive_url", "summary"}],
+    # withheld ones left out (and one withheld later is hidden again when shown).
     published_sources: Mapped[list[dict] | None] = mapped_column(JSON)
+    # Everything else readers see, as it was when the verdict was approved, so renaming a
+    # rating or editing the article changes nothing public until a correction is approved:
+    # {"rating": {name, tone, value, best, worst}, "article": {title, outlet, url, published_on},
+    #  "claimant": {name, kind}, "context": [before, quote, after]}
+    published_snapshot: Mapped[dict | None] = mapped_column(JSON)
     first_published_at: Mapped[datetime | None] = mapped_column(DateTime)
     corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -202,6 +215,11 @@ class Evidence(db.Model):
     URL_MAX = 2000
     SOURCE_MAX = 200
     NOTE_MAX = 2000
+    # What the form and the verb say when a field is missing (one wording for both).
+    URL_REQUIRED = "Paste the address of the source."
+    SOURCE_REQUIRED = "Name the source or give the page's title."
+    STANCE_REQUIRED = "Say whether it supports, contradicts or gives context."
+    WITHHELD_REASON_REQUIRED = "Say why the source must stay private."
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
@@ -224,12 +242,17 @@ class Evidence(db.Model):
 
     def is_visible_to(self, user: User) -> bool:
         """Withheld sources are for the desk: hidden from viewers (and from exports)."""
-        return not self.withheld or user.role != Role.VIEWER
+        return not self.withheld or Evidence.may_see_withheld(user)
+
+    @staticmethod
+    def may_see_withheld(user: User) -> bool:
+        return user.role != Role.VIEWER
 
 
 class Comment(db.Model):
     __tablename__ = "comments"
     BODY_MAX = 5000
+    BODY_REQUIRED = "Write something first."
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
@@ -247,10 +270,18 @@ class Correction(db.Model):
 
     __tablename__ = "corrections"
     NOTE_MAX = 5000
+    NOTE_REQUIRED = "Say what changed and why; the reviewer sees this note in their queue."
+    PUBLIC_NOTE_REQUIRED = (
+        "Write the correction notice readers will see: what changed and why, in a sentence or two."
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    # The editor's instructions to the reviewer: internal, never shown to readers.
     note: Mapped[str] = mapped_column(Text)
+    # What readers see on the verdict page and in the corrections log, written by the editor
+    # when approving the corrected verdict.
+    public_note: Mapped[str | None] = mapped_column(Text)
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     previous_rating: Mapped[str | None] = mapped_column(String(Rating.NAME_MAX))

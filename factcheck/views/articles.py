@@ -4,40 +4,28 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import workflow
 from ..extensions import db
 from ..filters import db_id, db_ids
-from ..forms import ArticleForm, ConfirmForm
-from ..models import Article, AuditEvent, Claim, ClaimStatus
+from ..forms import ArticleForm, BulkForm, ConfirmForm
+from ..models import Article, AuditEvent, Claim
+from ..suggest import suggester
 from ..text import highlight_segments, render_body
-from ..workflow import StaleEdit, WorkflowError, create_article, edit_article, unlock_article
+from .helpers import (
+    commit_change,
+    load_article,
+    reviewer_choices,
+    rows_naming_withheld_sources,
+    status_counts_by_article,
+)
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 PAGE_SIZE = 50
 HISTORY_SHOWN = 100
-
-
-def status_counts_by_article(article_ids: list[int]) -> dict[int, dict[ClaimStatus, int]]:
-    counts: dict[int, dict[ClaimStatus, int]] = defaultdict(dict)
-    if article_ids:
-        rows = db.session.execute(
-            select(Claim.article_id, Claim.status, func.count())
-            .where(Claim.article_id.in_(article_ids))
-            .group_by(Claim.article_id, Claim.status)
-        )
-        for article_id, status, count in rows:
-            counts[article_id][status] = count
-    return counts
-
-
-def load_article(article_id: int) -> Article:
-    article = db.session.get(Article, article_id)
-    if article is None:
-        abort(404)
-    return article
 
 
 def _require_editor(article: Article | None = None) -> None:
@@ -67,32 +55,37 @@ def index():
 def new():
     _require_editor()
     form = ArticleForm()
-    if form.is_submitted():
-        form.read_upload()
-        if form.validate():
-            try:
-                article = create_article(
-                    by=current_user,
-                    body=form.body.data,
-                    title=form.title.data.strip(),
-                    outlet=form.outlet.data.strip(),
-                    url=form.url.data,
-                    published_on=form.published_on.data,
-                )
-            except WorkflowError as error:
-                attach_error(form, error)
-            else:
-                db.session.commit()
-                flash(
-                    f"Article saved and split into {len(article.sentences)} sentences. "
-                    "Select text or tick sentences to create claims.",
-                    "success",
-                )
-                return redirect(url_for("articles.show", article_id=article.id))
-    return render_template("articles/form.html", form=form, article=None), 422 if form.errors else 200
+
+    def page(status: int):
+        return render_template("articles/form.html", form=form, article=None), status
+
+    if not form.is_submitted():
+        return page(200)
+    form.read_upload()
+    if not form.validate():
+        return page(422)
+    return commit_change(
+        lambda: workflow.create_article(by=current_user, body=form.body.data, **_fields(form)),
+        form=form,
+        page=page,
+        done=lambda article: (
+            f"Article saved and split into {len(article.sentences)} sentences. "
+            "Select text or tick sentences to create claims."
+        ),
+        to=lambda article: url_for("articles.show", article_id=article.id),
+    )
 
 
-@bp.get("/<int:article_id>")
+def _fields(form: ArticleForm) -> dict:
+    return {
+        "title": form.title.data.strip(),
+        "outlet": form.outlet.data.strip(),
+        "url": form.url.data,
+        "published_on": form.published_on.data,
+    }
+
+
+@bp.get("/<id:article_id>")
 def show(article_id: int):
     article = db.session.scalar(
         select(Article)
@@ -133,6 +126,7 @@ def show(article_id: int):
     return render_template(
         "articles/show.html",
         history=history[:HISTORY_SHOWN],
+        redacted=rows_naming_withheld_sources(history[:HISTORY_SHOWN], current_user),
         history_more=len(history) > HISTORY_SHOWN,
         article=article,
         claims=claims,
@@ -148,46 +142,34 @@ def show(article_id: int):
     )
 
 
-@bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:article_id>/edit", methods=["GET", "POST"])
 def edit(article_id: int):
     article = load_article(article_id)
     _require_editor(article)
     form = ArticleForm(obj=article if request.method == "GET" else None)  # see claims.edit
+
+    def page(status: int):
+        stale = article if status == 409 else None
+        return render_template("articles/form.html", form=form, article=article, stale=stale), status
+
     if request.method == "GET":
         form.version.data = article.version
+        return page(200)
+    if article.is_body_locked:
+        form.body.data = article.body  # the locked text is not in the form
     else:
-        if article.is_body_locked:
-            form.body.data = article.body  # the locked text is not in the form
-        else:
-            form.read_upload()
-        if form.validate():
-            try:
-                edit_article(
-                    article,
-                    by=current_user,
-                    body=form.body.data,
-                    expected_version=form.expected_version,
-                    title=form.title.data.strip(),
-                    outlet=form.outlet.data.strip(),
-                    url=form.url.data,
-                    published_on=form.published_on.data,
-                )
-            except StaleEdit as error:
-                db.session.rollback()
-                db.session.refresh(article)
-                flash(error.message, "error")
-                form.version.data = article.version
-                return render_template("articles/form.html", form=form, article=article, stale=article), 409
-            except WorkflowError as error:
-                attach_error(form, error)
-            else:
-                db.session.commit()
-                flash("Article saved.", "success")
-                return redirect(url_for("articles.show", article_id=article.id))
-    return render_template("articles/form.html", form=form, article=article), 422 if form.errors else 200
+        form.read_upload()
+    if not form.validate():
+        return page(422)
+    return commit_change(
+        lambda: workflow.edit_article(
+            article, by=current_user, body=form.body.data, expected_version=form.expected_version, **_fields(form)
+        ),
+        form=form, obj=article, page=page, done="Article saved.", to=url_for("articles.show", article_id=article.id),
+    )
 
 
-@bp.route("/<int:article_id>/unlock", methods=["GET", "POST"])
+@bp.route("/<id:article_id>/unlock", methods=["GET", "POST"])
 def unlock(article_id: int):
     article = load_article(article_id)
     _require_editor(article)
@@ -198,24 +180,24 @@ def unlock(article_id: int):
     if request.method == "GET":
         form.version.data = article.version
     elif form.validate_on_submit():
-        try:
-            removed = unlock_article(article, by=current_user, expected_version=form.expected_version)
-        except StaleEdit:
-            db.session.rollback()
-            flash("Someone changed this article while you were confirming. Look again before unlocking.", "error")
-            return redirect(url_for("articles.show", article_id=article.id))
-        db.session.commit()
-        claims = "1 claim" if removed == 1 else f"{removed} claims"
-        flash(f"Text unlocked; {claims} removed (each removal is in the history).", "success")
-        return redirect(url_for("articles.edit", article_id=article.id))
+        return commit_change(
+            lambda: workflow.unlock_article(article, by=current_user, expected_version=form.expected_version),
+            form=form,
+            obj=article,
+            page=lambda status: redirect(url_for("articles.show", article_id=article.id)),
+            stale_message=lambda: "Someone changed this article while you were confirming. Look again before unlocking.",
+            done=lambda removed: (
+                f"Text unlocked; {'1 claim' if removed == 1 else f'{removed} claims'} removed "
+                "(each removal is in the history)."
+            ),
+            to=url_for("articles.edit", article_id=article.id),
+        )
     return render_template("articles/unlock.html", form=form, article=article), 422 if form.errors else 200
 
 
 def _suggestion_settings() -> tuple[bool, float]:
     """Whether to mark suggested sentences, and from which score (the model's default unless
     the editor moved it on the page)."""
-    from ..suggest import suggester
-
     try:
         default = suggester().threshold
     except (OSError, ValueError, KeyError):
@@ -230,15 +212,5 @@ def _suggestion_settings() -> tuple[bool, float]:
 
 
 def _bulk_form():
-    from ..forms import BulkForm
-    from .claims import reviewer_choices
-
     return BulkForm.for_page(request.args, reviewer_choices())
 
-
-def attach_error(form, error: WorkflowError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")

@@ -16,7 +16,7 @@ from ..security import (
     verify_password,
     verify_unknown_user,
 )
-from ..workflow import record
+from ..audit import record
 
 bp = Blueprint("auth", __name__)
 

@@ -9,14 +9,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import workflow
+from ..clock import localize
+from ..errors import DomainError
 from ..extensions import db
 from ..filters import db_ids
 from ..forms import AssignForm, BulkForm, CommentForm, CorrectionForm, DropForm, NoteForm, ReturnForm, VerdictForm
-from ..models import AuditEvent, Claim, DropReason, Rating, User
+from ..models import Claim, ClaimStatus, DropReason, Rating, User
 from ..ratings import scale
 from ..security import is_safe_next
-from ..templating import action_text, localize, reltime
-from .claims import load_claim, render_claim_page, reviewer_choices
+from .helpers import commit_change, last_change, load_claim, render_claim_page, reviewer_choices
 
 bp = Blueprint("checking", __name__)
 
@@ -26,56 +27,20 @@ def _authorize(claim: Claim, move: str) -> None:
         abort(403)
 
 
-def last_change(claim: Claim) -> str:
-    """'Eda Editor approved it 2 min ago': what the other person did, for the 409 page."""
-    event = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity == "claim", AuditEvent.entity_id == claim.id)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).first()
-    if event is None:
-        return "Someone else changed this claim while you were working."
-    if event.actor_id == current_user.id:
-        who = "You (in another tab or window)"
-    else:
-        who = event.actor.name if event.actor else "Someone"
-    return (
-        f"{who} {action_text(event.action)} {reltime(event.at)}, after you opened this page. "
-        "Here is the claim as it is now; what you typed is kept."
+def attempt(claim: Claim, form_name: str, form, change: Callable[[], object], done: str, anchor: str | None = None):
+    """Run one workflow move and commit it, or show the claim page with why it did not happen:
+    the submitted form keeps what was typed, and a move no longer possible shows it for copying."""
+
+    def page(status: int):
+        return render_claim_page(claim, status, unsaved=form if status == 409 else None, **{form_name: form})
+
+    return commit_change(
+        change, form=form, obj=claim, page=page, stale_message=lambda: last_change(claim), done=done,
+        to=url_for("claims.show", claim_id=claim.id, _anchor=anchor),
     )
 
 
-def attempt(claim: Claim, form_name: str, form, change: Callable[[], object], done: str):
-    """Run one workflow move and commit it, or show the claim page with why it did not happen
-    (the submitted form keeps what was typed)."""
-    try:
-        change()
-    except workflow.NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except workflow.StaleEdit:
-        db.session.rollback()
-        db.session.refresh(claim)
-        flash(last_change(claim), "error")
-        form.version.data = claim.version
-        return render_claim_page(claim, 409, unsaved=form, **{form_name: form})
-    except workflow.WorkflowError as error:
-        db.session.rollback()
-        db.session.refresh(claim)
-        field = getattr(form, error.field, None) if error.field else None
-        if field is not None:
-            field.errors = [*field.errors, error.message]
-        else:
-            flash(error.message, "error")
-        conflict = not error.field
-        return render_claim_page(claim, 409 if conflict else 422, unsaved=form if conflict else None, **{form_name: form})
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("claims.show", claim_id=claim.id))
-
-
-@bp.post("/claims/<int:claim_id>/assign")
+@bp.post("/claims/<id:claim_id>/assign")
 def assign(claim_id: int):
     claim = load_claim(claim_id)
     _authorize(claim, "assign")
@@ -99,7 +64,7 @@ def assign(claim_id: int):
     )
 
 
-@bp.post("/claims/<int:claim_id>/start")
+@bp.post("/claims/<id:claim_id>/start")
 def start_research(claim_id: int):
     claim = load_claim(claim_id)
     _authorize(claim, "start_research")
@@ -108,12 +73,12 @@ def start_research(claim_id: int):
         claim, "action_form", form,
         lambda: workflow.start_research(claim, by=current_user, expected_version=form.expected_version),
         "Research resumed. The editor's note stays on the page until you resubmit."
-        if claim.status.value == "returned"
+        if claim.status == ClaimStatus.RETURNED
         else "Research started. Add evidence, then write the verdict.",
     )
 
 
-@bp.post("/claims/<int:claim_id>/verdict")
+@bp.post("/claims/<id:claim_id>/verdict")
 def verdict(claim_id: int):
     claim = load_claim(claim_id)
     submit = request.form.get("submit_verdict") is not None
@@ -135,7 +100,7 @@ def verdict(claim_id: int):
     )
 
 
-@bp.post("/claims/<int:claim_id>/approve")
+@bp.post("/claims/<id:claim_id>/approve")
 def approve(claim_id: int):
     claim = load_claim(claim_id)
     _authorize(claim, "approve")
@@ -149,7 +114,7 @@ def approve(claim_id: int):
     )
 
 
-@bp.post("/claims/<int:claim_id>/return")
+@bp.post("/claims/<id:claim_id>/return")
 def return_for_work(claim_id: int):
     claim = load_claim(claim_id)
     _authorize(claim, "return_for_work")
@@ -163,7 +128,7 @@ def return_for_work(claim_id: int):
     )
 
 
-@bp.post("/claims/<int:claim_id>/drop")
+@bp.post("/claims/<id:claim_id>/drop")
 def drop(claim_id: int):
     claim = load_claim(claim_id)
     _authorize(claim, "drop")
@@ -180,7 +145,7 @@ def drop(claim_id: int):
     )
 
 
-@bp.post("/claims/<int:claim_id>/correct")
+@bp.post("/claims/<id:claim_id>/correct")
 def correct(claim_id: int):
     claim = load_claim(claim_id)
     _authorize(claim, "correct")
@@ -194,7 +159,7 @@ def correct(claim_id: int):
     )
 
 
-@bp.post("/claims/<int:claim_id>/restore")
+@bp.post("/claims/<id:claim_id>/restore")
 def restore(claim_id: int):
     claim = load_claim(claim_id)
     _authorize(claim, "restore")
@@ -206,21 +171,17 @@ def restore(claim_id: int):
     )
 
 
-@bp.post("/claims/<int:claim_id>/comments")
+@bp.post("/claims/<id:claim_id>/comments")
 def comment(claim_id: int):
     claim = load_claim(claim_id)
     _authorize(claim, "comment")
     form = CommentForm()
     if not form.validate():
         return render_claim_page(claim, 422, comment_form=form)
-    try:
-        workflow.add_comment(claim, by=current_user, body=form.body.data)
-    except workflow.WorkflowError as error:
-        db.session.rollback()
-        form.body.errors = [error.message]
-        return render_claim_page(claim, 422, comment_form=form)
-    db.session.commit()
-    return redirect(url_for("claims.show", claim_id=claim.id, _anchor="timeline-end"))
+    return attempt(
+        claim, "comment_form", form, lambda: workflow.add_comment(claim, by=current_user, body=form.body.data),
+        done=None, anchor="timeline-end",
+    )
 
 
 def _as_left(url: str, ids: list[int]) -> str:
@@ -262,7 +223,7 @@ def bulk():
                 )
             else:
                 workflow.drop(claim, by=current_user, reason=DropReason(form.reason.data or DropReason.OUT_OF_SCOPE))
-        except workflow.WorkflowError as error:
+        except DomainError as error:
             failures.append(error.message.replace(" Reload the page to see where it stands.", ""))
     if failures:
         db.session.rollback()

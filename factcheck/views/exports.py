@@ -5,15 +5,10 @@ from flask_login import current_user
 
 from ..export import claim_url_maker, csv_chunks, export_filename, verdict_rows
 from ..filters import SORTS, Filters
-from ..models import Role
-from ..templating import today_in_newsroom
+from ..clock import today_in_newsroom
+from .helpers import MAY_EXPORT
 
 bp = Blueprint("exports", __name__)
-
-# Export is reading: desk leads and read-only staff (standards editors, analysts) may; reviewers
-# work from their queue and the list.
-MAY_EXPORT = {Role.ADMIN, Role.EDITOR, Role.VIEWER}
-
 
 @bp.get("/claims/export.csv")
 def verdicts_csv():
@@ -29,7 +24,7 @@ def verdicts_csv():
         return redirect(url_for("queues.claims", **filters.args()))
     # In the list's order when the list sent one; otherwise by claim number, oldest first.
     sort = filters.sort if request.args.get("sort") in SORTS else "oldest"
-    rows = verdict_rows(filters, claim_url_maker(url_for), sort)
+    rows = verdict_rows(filters, claim_url_maker(), sort)
     response = Response(
         stream_with_context(csv_chunks(rows, bom=request.args.get("bom") == "1")),
         mimetype="text/csv",

@@ -11,9 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import OPEN_FOR_REVIEWER, OPEN_STATUSES, Article, Claim, ClaimStatus, Role, User, utcnow
-from ..filters import utc_midnight
-from ..templating import localize
-from .articles import status_counts_by_article
+from ..clock import localize, utc_midnight
+from .helpers import status_counts_by_article
 
 bp = Blueprint("main", __name__)
 

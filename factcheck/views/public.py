@@ -3,50 +3,40 @@ ClaimReview feed for publishers' sites and search engines."""
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..export import claim_review
+from ..export import claim_review, newsroom, public_url, published_verdict, verdict_url
 from ..extensions import db
 from ..filters import db_id
 from ..models import Claim, Correction
 from ..ratings import scale
-from .claims import span_context
 
 bp = Blueprint("public", __name__)
 
 FEED_PAGE = 100
 
 
-def newsroom() -> dict:
-    return {"name": current_app.config["NEWSROOM_NAME"], "url": current_app.config["NEWSROOM_URL"]}
-
-
-def verdict_url(claim_id: int) -> str:
-    return url_for("public.verdict", claim_id=claim_id, _external=True)
-
-
 def _published():
     return select(Claim).where(Claim.first_published_at.is_not(None)).options(
-        selectinload(Claim.article), selectinload(Claim.published_rating)
+        selectinload(Claim.article), selectinload(Claim.published_rating), selectinload(Claim.evidence)
     )
 
 
-@bp.get("/verdicts/<int:claim_id>")
+@bp.get("/verdicts/<id:claim_id>")
 def verdict(claim_id: int):
     claim = db.session.scalar(_published().where(Claim.id == claim_id).options(selectinload(Claim.corrections)))
     if claim is None:
         return render_template("public/not_found.html", newsroom=newsroom()), 404
-    review = claim_review(claim, verdict_url(claim.id), scale(), newsroom())
+    published = published_verdict(claim, scale())
+    review = claim_review(published, verdict_url(claim.id), newsroom())
     # JSON in a script tag: escape <, > and & so no text in it can close the tag.
     json_ld = json.dumps(review, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return render_template(
         "public/verdict.html",
-        claim=claim,
-        context=span_context(claim.article, claim.start, claim.end),
-        sources=claim.published_sources or [],
+        verdict=published,
         corrections=[c for c in claim.corrections if c.published_at],
         json_ld=Markup(json_ld),
         newsroom=newsroom(),
@@ -75,7 +65,7 @@ def claimreview_feed():
     ratings = scale()
     body = {
         "total": db.session.scalar(select(func.count()).select_from(Claim).where(Claim.first_published_at.is_not(None))),
-        "next": url_for("public.claimreview_feed", after=claims[-1].id, _external=True) if more else None,
-        "items": [claim_review(c, verdict_url(c.id), ratings, newsroom()) for c in claims],
+        "next": public_url(f"/claimreview.json?after={claims[-1].id}") if more else None,
+        "items": [claim_review(published_verdict(c, ratings), verdict_url(c.id), newsroom()) for c in claims],
     }
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")

@@ -12,9 +12,8 @@ from ..extensions import db
 from ..forms import BulkForm
 from ..models import OPEN_FOR_REVIEWER, Article, Claim, ClaimStatus, Role, User, utcnow
 from ..filters import FAR_FUTURE, SORTS, Filters, db_id, db_ids, order_by
-from .exports import MAY_EXPORT
 from ..ratings import scale
-from .claims import reviewer_choices
+from .helpers import MAY_EXPORT, reviewer_choices
 
 bp = Blueprint("queues", __name__)
 
