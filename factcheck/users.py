@@ -3,8 +3,9 @@
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Role, User
+from .models import Role, SessionEnd, User
 from .security import hash_password
+from .sessions import end_sessions
 from .workflow import record
 
 
@@ -30,6 +31,7 @@ def set_active(user: User, active: bool, *, by: User | None) -> None:
     if user.active == active:
         return
     user.active = active
-    user.rotate_session_token()  # a deactivated account's open sessions end now
+    if not active:
+        end_sessions(user, SessionEnd.DEACTIVATED)  # its open sessions end now, on every device
     record(by, "reactivated" if active else "deactivated", user, changes={"active": [not active, active]})
     db.session.flush()
