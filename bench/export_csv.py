@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.models import Role, User  # noqa: E402
+from factcheck.sessions import start_session  # noqa: E402
 
 # The same columns the app writes (evidence joined per claim), in the sqlite3 tool's own CSV mode.
 SQLITE_QUERY = """
@@ -45,7 +46,8 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.database}", "WTF_CSRF_ENABLED": False})
     with app.app_context():
         editor = db.session.query(User).filter_by(role=Role.EDITOR).first()
-        token = editor.session_token
+        token = start_session(editor, "bench")
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = token

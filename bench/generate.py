@@ -75,7 +75,7 @@ def main() -> None:
         install_default_scale()
         db.session.execute(insert(User), [
             {"email": f"u{i}@bench.example.org", "name": name, "role": role, "password_hash": "x", "active": True,
-             "session_token": f"t{i}", "created_at": datetime(2026, 1, 1)}
+             "created_at": datetime(2026, 1, 1)}
             for i, (name, role) in enumerate([("Editor", "editor")] + [(f"Reviewer {n}", "reviewer") for n in range(12)], 1)
         ])
         ratings = {r.id: r.name for r in db.session.query(Rating).all()}

@@ -26,6 +26,7 @@ from sqlalchemy import event, func, select  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.models import Claim, ClaimStatus, Comment, Role, User  # noqa: E402
+from factcheck.sessions import start_session  # noqa: E402
 
 PAGES = ["/dashboard", "/claims?status=approved", "/claims?status=approved&after={middle}", "/claims/{claim}", "/articles/{article}"]
 
@@ -37,7 +38,8 @@ def database_url(given: str) -> str:
 def measure(database: str, requests: int) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(database)})
     with app.app_context():
-        token = db.session.scalar(select(User.session_token).where(User.role == Role.EDITOR))
+        token = start_session(db.session.scalar(select(User).where(User.role == Role.EDITOR).limit(1)), "bench")
+        db.session.commit()
         claim, article = db.session.execute(
             select(Claim.id, Claim.article_id)
             .where(Claim.status == ClaimStatus.APPROVED, Claim.id.in_(select(Comment.claim_id)))

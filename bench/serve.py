@@ -35,10 +35,12 @@ def session_cookie(database: str) -> str:
     from factcheck import create_app
     from factcheck.extensions import db
     from factcheck.models import Role, User
+    from factcheck.sessions import start_session
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET})
     with app.app_context():
-        token = db.session.scalar(select(User.session_token).where(User.role == Role.EDITOR))
+        token = start_session(db.session.scalar(select(User).where(User.role == Role.EDITOR).limit(1)), "bench")
+        db.session.commit()
     return app.session_interface.get_signing_serializer(app).dumps({"_user_id": token, "_fresh": True})
 
 

@@ -1,5 +1,7 @@
 """Settings every environment starts from; environment variables override them in create_app."""
 
+import os
+
 DEFAULT_SECRET_KEY = "dev-only-secret-change-me"
 SECRET_KEY = DEFAULT_SECRET_KEY
 # SQLite file in instance/ unless DATABASE_URL says otherwise (resolved in create_app).
@@ -19,12 +21,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False
 SESSION_COOKIE_NAME = "factcheck_session"
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+# A signed-in session unused this long ends; the account page lists only the rest.
+SESSION_IDLE_TIMEOUT_SECONDS = 60 * 60 * 24 * 14
+# Sent (with includeSubDomains) only when cookies are https-only, as in production.
+HSTS_SECONDS = 60 * 60 * 24 * 365
+
+# How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto: 1 for one
+# nginx or load balancer. 0 ignores those headers (anyone could send them), and every client then
+# has the proxy's address. Read here so that every way of starting the app sees it.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit; the session bounds it
 
 # Uploads and pasted bodies; the form shows these limits.
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # far above the 200,000-character body limit, so the form explains
 
+# Failed sign-ins per window. Browsers never signed in to the account share the account's and
+# their address's limits; a browser that has signed in to it before has its own (factcheck.throttle).
 LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
 LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+LOGIN_MAX_FAILURES_PER_DEVICE = 5
 LOGIN_THROTTLE_WINDOW_SECONDS = 60
+LOGIN_DEVICE_COOKIE_DAYS = 365

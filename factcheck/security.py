@@ -1,18 +1,19 @@
-"""The app's guard rails in one place: who is signed in, which endpoints are public, safe
-redirects, login throttling and the security headers on every response."""
+"""The app's guard rails in one place: who is signed in, which endpoints are public, which
+proxies to believe, safe redirects, password hashing and the security headers on every response.
+Sessions live in factcheck.sessions, sign-in throttling in factcheck.throttle."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import delete, func, or_, select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import db, login_manager
-from .models import LoginAttempt, User, utcnow
+from . import sessions
+from .extensions import login_manager
+from .models import User
 
 # Everything else needs a signed-in, active user. New public pages must be added here on purpose.
 PUBLIC_ENDPOINTS = frozenset(
@@ -36,6 +37,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "warning"
@@ -43,8 +45,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:
-        # The session stores the user's current token, not the id: rotating it ends the session.
-        return db.session.scalar(select(User).where(User.session_token == session_token))
+        # The cookie holds a session's token, not the account id: ending the session ends the cookie.
+        return sessions.load_user(session_token)
 
     @app.before_request
     def require_login():
@@ -66,6 +68,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if current_user and current_user.is_authenticated:
             headers.setdefault("Cache-Control", "no-store")
+        if app.config["SESSION_COOKIE_SECURE"]:  # served over https: browsers must never fall back
+            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         return response
 
     @app.errorhandler(CSRFError)
@@ -121,36 +125,19 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def client_address() -> str:
-    return (request.remote_addr or "unknown")[:64]
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client's address and scheme from the headers they
+    set (X-Forwarded-For, X-Forwarded-Proto), counting from the nearest. Without proxies
+    configured the headers are ignored: any client could write them."""
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
-def login_throttled(email: str) -> bool:
-    cfg = current_app.config
-    since = utcnow() - timedelta(seconds=cfg["LOGIN_THROTTLE_WINDOW_SECONDS"])
-    by_account, by_address = db.session.execute(
-        select(
-            func.count().filter(LoginAttempt.email == email),
-            func.count().filter(LoginAttempt.address == client_address()),
-        ).where(
-            LoginAttempt.at >= since,
-            or_(LoginAttempt.email == email, LoginAttempt.address == client_address()),
-        )
-    ).one()
-    return (
-        by_account >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or by_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
-
-
-def record_failed_login(email: str) -> None:
-    db.session.add(LoginAttempt(email=email, address=client_address()))
-    # Old failures only matter for the window; keep the table small.
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=1)))
-
-
-def clear_failed_logins(email: str) -> None:
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+def rotate_csrf_token() -> None:
+    """A new CSRF token after signing in or out, so a token seen before cannot be replayed."""
+    session.pop("csrf_token", None)  # Flask-WTF keeps the raw token here ...
+    g.pop("csrf_token", None)  # ... and the signed one for this request here
 
 
 def flash_form_errors(form) -> None:

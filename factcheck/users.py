@@ -4,10 +4,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .models import Role, User
+from .models import Role, SessionEnd, User
 from .security import hash_password
 from .audit import record
 from .errors import DomainError
+from .sessions import end_sessions
 
 
 class UserError(DomainError):
@@ -42,6 +43,7 @@ def set_active(user: User, active: bool, *, by: User | None) -> None:
     if user.active == active:
         return
     user.active = active
-    user.rotate_session_token()  # a deactivated account's open sessions end now
+    if not active:
+        end_sessions(user, SessionEnd.DEACTIVATED)  # its open sessions end now, on every device
     record(by, "reactivated" if active else "deactivated", user, changes={"active": [not active, active]})
     db.session.flush()

@@ -54,6 +54,18 @@ def sign_in(client, app, user_id: int) -> None:
     assert response.status_code == 302, response.data[:500]
 
 
+def session_of(app, user_id: int, user_agent: str = "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0") -> int:
+    """A live session of that person, as if signed in on another device; its id."""
+    from factcheck.sessions import start_session
+
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        start_session(user, user_agent)
+        session_id = user.current_session.id
+        db.session.commit()
+        return session_id
+
+
 def make_article(app, by: int, body: str = BODY, title: str = "Council budget", **fields) -> int:
     with app.app_context():
         article = workflow.create_article(

@@ -308,3 +308,30 @@ def test_claimreview_leaves_out_what_is_empty(app, users):
     review = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert review["itemReviewed"]["appearance"] == {"@type": "CreativeWork", "headline": "Council budget"}
     assert '"url": ""' not in page
+
+
+def _signed_device_cookie(app, payload) -> str:
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(app.secret_key, salt="factcheck-device").dumps(payload)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"u": 1}, "text", [["1", "nonce"]], [[True, "nonce"]], [[1]], [[1, 2]], [None], [[1, "n", "x"]], [[10**30, "n"]]],
+)
+def test_device_cookies_of_the_wrong_shape_are_ignored(app, users, payload):
+    email = factories.get(app, factories.User, users["editor"]).email
+    client = app.test_client()
+    client.set_cookie("factcheck_device", _signed_device_cookie(app, payload), path="/login")
+    assert client.post("/login", data={"email": email, "password": "a guess"}).status_code == 422
+    assert client.post("/login", data={"email": email, "password": factories.PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("token", ["", "x", "1", "' OR 1=1 --", "\x00", "é" * 5000])
+def test_made_up_session_tokens_sign_nobody_in(app, users, token):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = token, True
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")

@@ -90,8 +90,12 @@ def test_upgrade_and_downgrade_keep_existing_data(migrated_app):
             assert tuple(row) == ("Taxes rose", "approved", False, None)
             assert conn.execute(text("SELECT count(*) FROM ratings")).scalar() == 7  # the default scale arrived
             assert conn.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
+            assert conn.execute(text("SELECT email FROM users")).scalars().all() == ["ed@desk.example.org"]
+            assert conn.execute(text("SELECT count(*) FROM user_sessions")).scalar() == 0  # everyone signs in again
         downgrade(revision=FIRST)
         with db.engine.connect() as conn:
+            token = conn.execute(text("SELECT session_token FROM users WHERE id = 1")).scalar()
+            assert token not in (None, "t1") and len(token) >= 40  # a fresh random token: the old cookie is dead
             assert conn.execute(text("SELECT wording FROM claims WHERE id = 1")).scalar() == "Taxes rose"
             assert conn.execute(text("SELECT title FROM articles WHERE id = 1")).scalar() == "Budget"
             assert conn.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1

@@ -83,12 +83,17 @@ MATRIX = [
     ("GET", "/account/password", None, ALL, 200),
     ("POST", "/account/password", {"current_password": factories.PASSWORD, "new_password": "another long one", "confirm": "another long one"}, ALL, 302),
     ("POST", "/logout", {}, ALL, 302),
+    ("GET", "/account", None, ALL, 200),
+    ("POST", "/account/sessions/end-others", {}, ALL, 302),
+    ("POST", "/account/sessions/{session}/end", {}, ALL, 302),
 ]
 # Public on purpose: the sign-in page (signed-in people are sent on to their home page), the
 # health check for load balancers (test_production.py) and what readers see (test_public.py).
 PUBLIC = [("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/verdicts/1"), ("GET", "/corrections"), ("GET", "/claimreview.json")]
 # Answers that are not 'allowed or 403': a reviewer's home page is their queue.
 SPECIAL = {("GET", "/", "reviewer"): 302}
+# {session} is someone else's session: nobody may end it, and nobody learns it exists.
+SPECIAL.update({("POST", "/account/sessions/{session}/end", role): 404 for role in ALL})
 
 
 def expected(role, allowed, ok, method, path):
@@ -127,6 +132,8 @@ def build(app, users, text: str) -> dict:
         values["version"] = factories.get(app, Claim, claim_id).version
     if "target" in names:
         values["target"] = factories.make_user(app, role="reviewer")
+    if "session" in names:
+        values["session"] = factories.session_of(app, factories.make_user(app, role="reviewer"))
     if "false" in names:
         values["false"] = factories.rating_id(app, "False")
     return values

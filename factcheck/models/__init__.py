@@ -4,7 +4,7 @@ from .articles import Article, Sentence
 from .audit import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, AuditEvent
 from .base import MAX_ID, OPEN_FOR_REVIEWER, OPEN_STATUSES, ClaimantKind, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
 from .claims import MOVES, Actor, Claim, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
-from .users import LoginAttempt, User, new_session_token
+from .users import LoginThrottle, SessionEnd, User, UserSession, new_session_token
 
 __all__ = [
     "APPEND_ONLY_POSTGRESQL",
@@ -26,12 +26,14 @@ __all__ = [
     "DropReason",
     "Evidence",
     "EvidenceStance",
-    "LoginAttempt",
+    "LoginThrottle",
     "Rating",
     "RatingTone",
     "Role",
     "Sentence",
+    "SessionEnd",
     "User",
+    "UserSession",
     "new_session_token",
     "utcnow",
 ]

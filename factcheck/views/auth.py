@@ -1,18 +1,17 @@
-"""Signing in and out, and changing one's own password."""
+"""Signing in and out, and one's own account: password and signed-in sessions."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from .. import sessions, throttle
 from ..extensions import db
 from ..forms import LoginForm, LogoutForm, PasswordChangeForm
-from ..models import User
+from ..models import SessionEnd, User, UserSession
 from ..security import (
-    clear_failed_logins,
     hash_password,
     is_safe_next,
-    login_throttled,
-    record_failed_login,
+    rotate_csrf_token,
     verify_password,
     verify_unknown_user,
 )
@@ -33,27 +32,33 @@ def login():
         return render_template("auth/login.html", form=form), status
 
     email = form.email.data.strip().lower()
-    if login_throttled(email):
+    user = db.session.scalar(select(User).where(User.email == email))
+    keys = throttle.attempt_keys(email, user)
+    admitted = throttle.admit(keys)
+    db.session.commit()  # counted before the password is checked, so parallel guesses see each other
+    if not admitted:
         form.email.errors.append(
             "Too many failed sign-in attempts. Wait a minute, then try again."
         )
         return render_template("auth/login.html", form=form), 429
 
-    user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         verify_unknown_user(form.password.data)
     if user is None or not verify_password(user, form.password.data) or not user.active:
-        record_failed_login(email)
-        db.session.commit()
         form.password.errors.append("Email or password is not right, or the account is deactivated.")
         return render_template("auth/login.html", form=form), 422
 
-    clear_failed_logins(email)
-    user.rotate_session_token()
+    throttle.forgive(keys)
+    if current_user.is_authenticated:  # signing in again in the same browser replaces its session
+        sessions.end_session(current_user.current_session, SessionEnd.SIGNED_OUT)
+    sessions.start_session(user, request.headers.get("User-Agent"))
     db.session.commit()
     login_user(user)
+    rotate_csrf_token()
     flash(f"Signed in as {user.name}.", "success")
-    return redirect(_next_or_home(form.next.data))
+    response = redirect(_next_or_home(form.next.data))
+    throttle.remember_device(response, user)
+    return response
 
 
 def _next_or_home(target: str | None) -> str:
@@ -65,11 +70,17 @@ def logout():
     form = LogoutForm()
     if not form.validate_on_submit():  # CSRF failures are handled by the CSRF error page
         return redirect(url_for("main.home"))
-    current_user.rotate_session_token()
+    sessions.end_session(current_user.current_session, SessionEnd.SIGNED_OUT)  # only this browser
     db.session.commit()
     logout_user()
+    rotate_csrf_token()
     flash("You are signed out.", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+def account():
+    return _account_page(PasswordChangeForm())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -81,11 +92,41 @@ def change_password():
         else:
             user = current_user._get_current_object()
             user.password_hash = hash_password(form.new_password.data)
-            user.rotate_session_token()  # other browsers signed in as this user are signed out
+            sessions.end_sessions(user, SessionEnd.PASSWORD_CHANGED, keep=user.current_session)
             record(user, "password_changed", user)
             db.session.commit()
-            login_user(user)
-            flash("Password changed. Other sessions of yours have been signed out.", "success")
-            return redirect(url_for("main.home"))
-    status = 422 if form.errors else 200
-    return render_template("auth/password.html", form=form), status
+            flash("Password changed. Your other sessions have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(form), 422 if form.errors else 200
+
+
+def _account_page(password_form: PasswordChangeForm):
+    return render_template(
+        "auth/account.html",
+        form=password_form,
+        sessions=sessions.active_sessions(current_user),
+        this_session=current_user.current_session,
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+def end_session(session_id: int):
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != current_user.id or not row.is_active:
+        abort(404)
+    if row.id == current_user.current_session.id:  # this browser signs out with the Sign out button
+        abort(400)
+    sessions.end_session(row, SessionEnd.ENDED_ELSEWHERE)
+    db.session.commit()
+    flash(f"Signed out {row.user_agent}.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sessions/end-others")
+def end_other_sessions():
+    user = current_user._get_current_object()
+    ended = sessions.end_sessions(user, SessionEnd.ENDED_ELSEWHERE, keep=user.current_session)
+    db.session.commit()
+    flash("No other sessions were open." if not ended else
+          f"Signed out {ended} other session{'s' if ended != 1 else ''}.", "success")
+    return redirect(url_for("auth.account"))
