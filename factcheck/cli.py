@@ -1,5 +1,13 @@
-"""flask commands for operators: create-user, seed-demo, export-verdicts, export-claimreview, check,
-and the sentence suggester's score-sentences, train-suggester and evaluate-suggester."""
+"""flask commands for operators and scripts (flask --app factcheck COMMAND --help for each):
+- create-user EMAIL --role ROLE: an account (there is no public sign-up)
+- seed-demo: the demo newsroom in an empty database
+- add-revision ARTICLE_ID FILE --by EMAIL: a new version of an article's text; claims follow it
+- export-verdicts: verdicts as CSV, with the claims list's filters
+- export-claimreview: published verdicts as schema.org ClaimReview JSON
+- check: whether this installation is ready (database, migrations, configuration)
+- score-sentences, score-articles: the sentence suggester on text, and on stored articles
+- index-claims: rebuild the word index that finds earlier claims saying the same
+- train-suggester, evaluate-suggester: rebuild and measure the suggester (needs .[train])"""
 
 import sys
 
@@ -23,6 +31,49 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(index_claims_command)
     app.cli.add_command(train_suggester_command)
     app.cli.add_command(evaluate_suggester_command)
+    app.cli.add_command(add_revision_command)
+
+
+@click.command("add-revision")
+@click.argument("article_id", type=int)
+@click.argument("file", type=click.File("rb"))
+@click.option("--by", "email", required=True, help="The editor bringing in the new text (their email).")
+@with_appcontext
+def add_revision_command(article_id: int, file, email: str) -> None:
+    """Add a new revision of an article's text from FILE (.txt, .md, .html or .docx; - for
+    standard input, as plain text). Prints one line per claim: id, unchanged|changed|gone, and
+    its new start and end (code points; empty when gone)."""
+    from sqlalchemy import func, select
+
+    from . import workflow
+    from .documents import document_text
+    from .errors import DomainError
+    from .models import Article, RevisionSource, User
+
+    article = db.session.get(Article, article_id)
+    if article is None:
+        raise click.ClickException(f"There is no article {article_id}.")
+    by = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if by is None:
+        raise click.ClickException(f"There is no account for {email}.")
+    name = getattr(file, "name", "<stdin>")
+    name = "stdin.txt" if name in ("<stdin>", "-") else name
+    try:
+        body = document_text(name, file.read())
+        result = workflow.add_revision(
+            article, by=by, body=body, source=RevisionSource.UPLOAD,
+            source_detail=None if name == "stdin.txt" else name.rsplit("/", 1)[-1],
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    if result is None:
+        click.echo("no change", err=True)
+        return
+    db.session.commit()
+    for claim, placement in sorted(result.placements, key=lambda item: item[0].id):
+        start = "" if placement.start is None else claim.start
+        end = "" if placement.start is None else claim.end
+        click.echo(f"{claim.id}\t{placement.outcome}\t{start}\t{end}")
 
 
 @click.command("create-user")

@@ -178,7 +178,7 @@ def snapshot_of(claim: Claim, rating: Rating | None, scale: list[Rating]) -> dic
             "published_on": article.published_on.isoformat() if article.published_on else None,
         },
         "claimant": {"name": claim.claimant, "kind": claim.claimant_kind.value},
-        "context": list(span_context(article.body, claim.start, claim.end)),
+        "context": list(span_context(article.body, claim.start, claim.end)) if claim.start is not None else ["", claim.quote, ""],
     }
 
 

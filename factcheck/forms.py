@@ -24,8 +24,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import MAX_ID, Article, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, User, utcnow
+from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, User, utcnow
 from .clock import due_instant, today_in_newsroom
+from .documents import MAX_BYTES, document_text
 from .errors import DomainError
 from .text import check_body
 
@@ -164,10 +165,11 @@ class ArticleForm(VersionedForm):
     )
     upload = FileField(
         "…or upload a text file",
-        description="A UTF-8 .txt or .md file; it replaces the pasted text.",
+        description="A UTF-8 .txt or .md file, an .html page or a Word .docx document; it replaces the pasted text.",
     )
 
     upload_error: str | None = None
+    uploaded_name: str | None = None  # the file the text came from, for the revision's record
 
     def read_upload(self) -> None:
         """Put an uploaded file's text into the body field before validation, so the text stays
@@ -175,22 +177,11 @@ class ArticleForm(VersionedForm):
         storage = self.upload.data
         if not storage or not getattr(storage, "filename", ""):
             return
-        if not storage.filename.lower().endswith((".txt", ".md", ".markdown")):
-            self.upload_error = "Upload a .txt or .md file."
-            return
-        raw = storage.read(Article.BODY_MAX * 4 + 1)
-        if len(raw) > Article.BODY_MAX * 4:
-            self.upload_error = f"The file is too large; the limit is {Article.BODY_MAX:,} characters."
-        elif b"\x00" in raw:
-            self.upload_error = "This looks like a binary file, not text. Save it as plain text (UTF-8)."
-        else:
-            try:
-                self.body.data = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                self.upload_error = (
-                    "This file is not in UTF-8, the encoding factcheck reads. In your editor choose "
-                    "Save as… and the UTF-8 encoding, then upload it again."
-                )
+        self.uploaded_name = storage.filename[: ArticleRevision.SOURCE_DETAIL_MAX]
+        try:
+            self.body.data = document_text(storage.filename, storage.read(MAX_BYTES + 1))
+        except DomainError as error:
+            self.upload_error = error.message
 
     def validate_body(self, field) -> None:
         if self.upload_error:
@@ -380,6 +371,16 @@ class CorrectionForm(VersionedForm):
         validators=[DataRequired(Correction.NOTE_REQUIRED), Length(max=Correction.NOTE_MAX)],
         description="Public: shown on the verdict page and in the corrections log once the corrected verdict is approved.",
     )
+
+
+class TextChangeForm(VersionedForm):
+    decision = RadioField(
+        "Decision",
+        choices={"keep": "Keep the work: it still holds for the new words", "recheck": "Send it back to research"},
+        validators=[InputRequired("Choose whether to keep the work or send it back.")],
+    )
+    note = TextAreaField("Why (recorded in the history; the reviewer sees it if it goes back)",
+                         validators=[Optional(), Length(max=Claim.NOTE_MAX)])
 
 
 class DropForm(VersionedForm):

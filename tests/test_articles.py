@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from factcheck.models import Article, AuditEvent, Claim, Sentence
+from factcheck.models import Article, ArticleRevision, AuditEvent, Claim, Sentence
 
 from . import factories
 
@@ -102,35 +102,33 @@ def test_article_page_highlights_claims_and_lists_them_in_order(app, users, clie
     assert rail.index(f"/claims/{first}") < rail.index(f"/claims/{overlap}") < rail.index(f"/claims/{second}")
 
 
-def test_body_is_locked_once_claims_exist(app, users, client_as):
+def test_a_changed_text_becomes_a_revision_and_claims_follow_their_words(app, users, client_as):
+    """The text is no longer locked by its claims (unlocking and dropping claims is gone): a new
+    text is revision 2, and each claim is found again in it."""
     article = factories.make_article(app, users["editor"])
-    factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
+    kept = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
     client = client_as("editor")
     form = client.get(f"/articles/{article}/edit").get_data(as_text=True)
-    assert "The text is locked" in form and 'name="body"' not in form
-    response = client.post(
-        f"/articles/{article}/edit", data={**GOOD, "body": "Entirely new text.", "version": "1"}
-    )
+    assert 'name="body"' in form and "saved as revision 2" in form
+    new_body = "Updated with the final figures.\n\n" + factories.BODY
+    response = client.post(f"/articles/{article}/edit", data={**GOOD, "body": new_body, "version": "1"})
     assert response.status_code == 302
     saved = factories.get(app, Article, article)
-    assert saved.title == GOOD["title"]  # details change
-    assert saved.body == factories.BODY  # text does not
-
-
-def test_unlocking_removes_claims_after_confirmation(app, users, client_as):
-    article = factories.make_article(app, users["editor"])
-    claim = factories.make_claim(app, article, users["editor"], quote="Bus spending rises by 18 percent.")
-    client = client_as("editor")
-    refused = client.post(f"/articles/{article}/unlock", data={"version": "1"})
-    assert refused.status_code == 422 and "Tick the box to confirm" in refused.get_data(as_text=True)
-    assert factories.get(app, Claim, claim) is not None
-    assert client.post(f"/articles/{article}/unlock", data={"confirm": "y", "version": "1"}).status_code == 302
-    assert factories.get(app, Claim, claim) is None
-    response = client.post(f"/articles/{article}/edit", data={**GOOD, "version": "2"})
-    assert response.status_code == 302
-    assert factories.get(app, Article, article).body == normalize(GOOD["body"])
+    assert saved.title == GOOD["title"] and saved.body == normalize(new_body)
+    claim = factories.get(app, Claim, kept)
+    assert saved.body[claim.start:claim.end] == "Bus spending rises by 18 percent." and claim.anchor_outcome.value == "unchanged"
+    page = client.get(f"/articles/{article}").get_data(as_text=True)
+    assert "Saved as revision 2. Claims: 1 kept their words." in page
     actions = factories.scalars(app, select(AuditEvent.action).order_by(AuditEvent.id))
-    assert actions[-3:] == ["deleted", "unlocked", "edited"]
+    assert actions[-3:] == ["edited", "text_unchanged", "revised"]
+    assert client.get(f"/articles/{article}/unlock").status_code == 404
+
+
+def test_the_same_text_again_adds_no_revision(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    client = client_as("editor")
+    assert client.post(f"/articles/{article}/edit", data={**GOOD, "body": factories.BODY, "version": "1"}).status_code == 302
+    assert [r.number for r in factories.scalars(app, select(ArticleRevision).where(ArticleRevision.article_id == article))] == [1]
 
 
 def normalize(text):
@@ -153,9 +151,3 @@ def test_two_editors_saving_the_same_article_do_not_overwrite_each_other(app, us
 
 def test_unknown_article_is_404(client_as):
     assert client_as("viewer").get("/articles/999").status_code == 404
-
-
-def test_unlock_page_of_an_unlocked_article_sends_to_edit(app, users, client_as):
-    article = factories.make_article(app, users["editor"])
-    response = client_as("editor").get(f"/articles/{article}/unlock")
-    assert response.status_code == 302 and response.headers["Location"] == f"/articles/{article}/edit"

@@ -44,8 +44,8 @@ MATRIX = [
     ("GET", "/articles/{article}", None, ALL, 200),
     ("GET", "/articles/{article}/edit", None, EDITORS, 200),
     ("POST", "/articles/{article}/edit", {**ARTICLE, "version": "1"}, EDITORS, 302),
-    ("GET", "/articles/{article}/unlock", None, EDITORS, 200),
-    ("POST", "/articles/{article}/unlock", {"confirm": "y", "version": "1"}, EDITORS, 302),
+    ("GET", "/articles/{article}/revisions", None, ALL, 200),
+    ("GET", "/articles/{article}/revisions/compare", None, ALL, 302),  # one revision: back to the list
     ("GET", "/articles/{article}/claims/new?start=0&end=10", None, EDITORS, 200),
     ("POST", "/articles/{article}/claims/new", {"start": "0", "end": "10"}, EDITORS, 302),
     ("GET", "/claims/{claim}", None, ALL, 200),
@@ -66,6 +66,8 @@ MATRIX = [
     ("POST", "/claims/{claim}/drop", {"reason": "out_of_scope", "version": "{version}"}, EDITORS, 302),
     ("POST", "/claims/{dropped}/restore", {"version": "{version}"}, EDITORS, 302),
     ("POST", "/claims/{approved}/correct", {"note": "A figure was revised.", "version": "{version}"}, EDITORS, 302),
+    # No changed text is waiting on this claim: editors are told so (409), others may not ask.
+    ("POST", "/claims/{approved}/text-change", {"decision": "keep", "note": "Still holds.", "version": "{version}"}, EDITORS, 409),
     ("POST", "/claims/{research}/comments", {"body": "A question."}, PARTICIPANTS, 302),
     ("POST", "/claims/bulk", {"claim": "{claim}", "action": "drop", "reason": "out_of_scope"}, EDITORS, 302),
     ("GET", "/admin/users", None, {"admin"}, 200),
@@ -110,7 +112,7 @@ def build(app, users, text: str) -> dict:
     values = {"reviewer": users["reviewer"]}
     article = factories.make_article(app, users["editor"], body="The budget rose by ten percent. Taxes fell. Rents rose.")
     values["article"] = article
-    factories.make_claim(app, article, users["editor"], quote="Rents rose.")  # so the text is locked
+    factories.make_claim(app, article, users["editor"], quote="Rents rose.")  # a claim on the text
     claim_id = None
     for name, status, quote in [
         ("claim", "unassigned", "Taxes fell."),

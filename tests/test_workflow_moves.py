@@ -142,7 +142,7 @@ def test_each_move_by_each_role(app, people, move, role):
 ARTICLE_VERBS = {
     "create_article": lambda article, by: workflow.create_article(by=by, body="A new text. With two sentences.", title="T", outlet="O"),
     "edit_article": lambda article, by: workflow.edit_article(article, by=by, body=article.body, title="Renamed", outlet="O"),
-    "unlock_article": lambda article, by: workflow.unlock_article(article, by=by),
+    "add_revision": lambda article, by: workflow.add_revision(article, by=by, body="A new text. With two sentences."),
     "create_claim": lambda article, by: workflow.create_claim(article, by=by, start=0, end=20),
 }
 

@@ -1,9 +1,21 @@
 """Tables of factcheck, one module per noun; import them from here."""
 
-from .articles import Article, Sentence
+from .articles import Article, ArticleRevision, Sentence
 from .audit import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, AuditEvent
-from .base import MAX_ID, OPEN_FOR_REVIEWER, OPEN_STATUSES, ClaimantKind, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
-from .claims import MOVES, Actor, Claim, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
+from .base import (
+    MAX_ID,
+    OPEN_FOR_REVIEWER,
+    OPEN_STATUSES,
+    AnchorOutcome,
+    ClaimantKind,
+    ClaimStatus,
+    DropReason,
+    EvidenceStance,
+    RevisionSource,
+    Role,
+    utcnow,
+)
+from .claims import MOVES, Actor, Claim, ClaimAnchor, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
 from .users import LoginThrottle, SessionEnd, User, UserSession, new_session_token
 
 __all__ = [
@@ -14,9 +26,12 @@ __all__ = [
     "OPEN_FOR_REVIEWER",
     "OPEN_STATUSES",
     "Actor",
+    "AnchorOutcome",
     "Article",
+    "ArticleRevision",
     "AuditEvent",
     "Claim",
+    "ClaimAnchor",
     "ClaimTerm",
     "TermCount",
     "ClaimStatus",
@@ -29,6 +44,7 @@ __all__ = [
     "LoginThrottle",
     "Rating",
     "RatingTone",
+    "RevisionSource",
     "Role",
     "Sentence",
     "SessionEnd",

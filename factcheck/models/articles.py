@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import utcnow
+from .base import RevisionSource, enum_column, utcnow
 from .users import User
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ class Article(db.Model):
     scored_with: Mapped[str | None] = mapped_column(String(80))
 
     created_by: Mapped[User] = relationship()
+    revisions: Mapped[list[ArticleRevision]] = relationship(
+        back_populates="article", order_by="ArticleRevision.number", cascade="all, delete-orphan", passive_deletes=True
+    )
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="article",
         order_by="Sentence.position",
@@ -48,16 +51,34 @@ class Article(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def is_body_locked(self) -> bool:
-        """Claims point into the body by character offsets, so its text must not move under them."""
-        return bool(self.claims)
-
     def can_edit(self, user: User) -> bool:
         return user.can_manage_articles
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.title!r}>"
+
+
+class ArticleRevision(db.Model):
+    """One version of an article's text: numbered from 1, who brought it in, when and how. The
+    article's body is its latest revision's text."""
+
+    __tablename__ = "article_revisions"
+    SOURCE_DETAIL_MAX = 2000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    source: Mapped[RevisionSource] = mapped_column(enum_column(RevisionSource, "revision_source"))
+    # The file name of an upload or the address a text was fetched from.
+    source_detail: Mapped[str | None] = mapped_column(String(SOURCE_DETAIL_MAX))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+    created_by: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
 
 
 class Sentence(db.Model):

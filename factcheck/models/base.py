@@ -64,6 +64,26 @@ class ClaimantKind(enum.StrEnum):
         return "A person" if self is ClaimantKind.PERSON else "An organisation"
 
 
+class RevisionSource(enum.StrEnum):
+    """Where a revision of an article's text came from."""
+
+    PASTE = "paste"
+    UPLOAD = "upload"
+    LINK = "link"
+
+    @property
+    def label(self) -> str:
+        return {"paste": "pasted", "upload": "uploaded", "link": "fetched from its address"}[self.value]
+
+
+class AnchorOutcome(enum.StrEnum):
+    """What became of a claim's words when its article got a new revision."""
+
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    GONE = "gone"
+
+
 class EvidenceStance(enum.StrEnum):
     SUPPORTS = "supports"
     CONTRADICTS = "contradicts"

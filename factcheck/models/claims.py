@@ -7,11 +7,12 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .articles import Article
-from .base import OPEN_FOR_REVIEWER, ClaimantKind, ClaimStatus, DropReason, EvidenceStance, Role, enum_column, utcnow
+from .articles import Article, ArticleRevision
+from .base import OPEN_FOR_REVIEWER, AnchorOutcome, ClaimantKind, ClaimStatus, DropReason, EvidenceStance, Role, enum_column, utcnow
 from .users import User
 
 S = ClaimStatus
@@ -93,9 +94,18 @@ class Claim(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="RESTRICT"))
-    start: Mapped[int]
-    end: Mapped[int]
+    # Offsets in the article's current text (code points); None when the words are gone from
+    # it, while quote keeps the words last found. prefix and suffix are the text just around the
+    # quote, which tells repeated quotes apart when the text changes (see anchoring.py).
+    start: Mapped[int | None]
+    end: Mapped[int | None]
     quote: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    suffix: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # What the latest revision did to the claim's words (None: made on the current text), and
+    # whether an editor must still decide about work done on the earlier words.
+    anchor_outcome: Mapped[AnchorOutcome | None] = mapped_column(enum_column(AnchorOutcome, "anchor_outcome"))
+    text_changed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     wording: Mapped[str] = mapped_column(Text)
     claimant: Mapped[str | None] = mapped_column(String(CLAIMANT_MAX))
     claimant_kind: Mapped[ClaimantKind] = mapped_column(
@@ -262,6 +272,28 @@ class Comment(db.Model):
 
     claim: Mapped[Claim] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
+
+
+class ClaimAnchor(db.Model):
+    """Where a claim stood in one revision of its article's text, and how it was found there:
+    the record that makes re-anchoring explainable and repeatable."""
+
+    __tablename__ = "claim_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("article_revisions.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int | None]
+    end: Mapped[int | None]
+    quote: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))  # created, unchanged, changed or gone
+    method: Mapped[str] = mapped_column(String(120))
+    similarity: Mapped[float | None]
+
+    claim: Mapped[Claim] = relationship()
+    revision: Mapped[ArticleRevision] = relationship()
+
+    __table_args__ = (UniqueConstraint("claim_id", "revision_id"),)
 
 
 class Correction(db.Model):

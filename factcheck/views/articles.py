@@ -4,15 +4,16 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import workflow
 from ..extensions import db
 from ..filters import db_id, db_ids
-from ..forms import ArticleForm, BulkForm, ConfirmForm
-from ..models import Article, AuditEvent, Claim
+from ..forms import ArticleForm, BulkForm
+from ..models import Article, ArticleRevision, AuditEvent, Claim, ClaimAnchor, RevisionSource
 from ..suggest import suggester
+from ..anchoring import marked_diff
 from ..text import highlight_segments, render_body
 from .helpers import (
     commit_change,
@@ -65,7 +66,10 @@ def new():
     if not form.validate():
         return page(422)
     return commit_change(
-        lambda: workflow.create_article(by=current_user, body=form.body.data, **_fields(form)),
+        lambda: workflow.create_article(
+            by=current_user, body=form.body.data, **_fields(form),
+            source=RevisionSource.UPLOAD if form.uploaded_name else RevisionSource.PASTE, source_detail=form.uploaded_name,
+        ),
         form=form,
         page=page,
         done=lambda article: (
@@ -99,9 +103,10 @@ def show(article_id: int):
     if article is None:
         abort(404)
     claims = article.claims
-    segments = highlight_segments(article.body, article.sentences, claims)
+    placed = [c for c in claims if c.start is not None]  # a claim whose words are gone has no place
+    segments = highlight_segments(article.body, article.sentences, placed)
     show_suggestions, threshold = _suggestion_settings()
-    spans = [(c.start, c.end) for c in claims]
+    spans = [(c.start, c.end) for c in placed]
     suggestions = [  # sentences worth checking that no claim touches yet
         s for s in article.sentences
         if show_suggestions and s.score is not None and s.score >= threshold
@@ -155,44 +160,68 @@ def edit(article_id: int):
     if request.method == "GET":
         form.version.data = article.version
         return page(200)
-    if article.is_body_locked:
-        form.body.data = article.body  # the locked text is not in the form
-    else:
-        form.read_upload()
+    form.read_upload()
     if not form.validate():
         return page(422)
     return commit_change(
         lambda: workflow.edit_article(
-            article, by=current_user, body=form.body.data, expected_version=form.expected_version, **_fields(form)
+            article, by=current_user, body=form.body.data, expected_version=form.expected_version,
+            source=RevisionSource.UPLOAD if form.uploaded_name else RevisionSource.PASTE,
+            source_detail=form.uploaded_name, **_fields(form),
         ),
-        form=form, obj=article, page=page, done="Article saved.", to=url_for("articles.show", article_id=article.id),
+        form=form, obj=article, page=page, done=_revision_said,
+        to=url_for("articles.show", article_id=article.id),
     )
 
 
-@bp.route("/<id:article_id>/unlock", methods=["GET", "POST"])
-def unlock(article_id: int):
+def _revision_said(result) -> str:
+    if result is None:
+        return "Article saved."
+    parts = [f"{n} {words}" for words, n in (
+        ("kept their words", result.count("unchanged")), ("changed", result.count("changed")), ("are gone", result.count("gone"))
+    ) if n]
+    follow = f" Claims: {', '.join(parts)}." if parts else ""
+    return f"Saved as revision {result.revision.number}.{follow}"
+
+
+@bp.get("/<id:article_id>/revisions")
+def revisions(article_id: int):
     article = load_article(article_id)
-    _require_editor(article)
-    if not article.is_body_locked:
-        flash("The text has no claims, so it is not locked: edit it here.", "info")
-        return redirect(url_for("articles.edit", article_id=article.id))
-    form = ConfirmForm()
-    if request.method == "GET":
-        form.version.data = article.version
-    elif form.validate_on_submit():
-        return commit_change(
-            lambda: workflow.unlock_article(article, by=current_user, expected_version=form.expected_version),
-            form=form,
-            obj=article,
-            page=lambda status: redirect(url_for("articles.show", article_id=article.id)),
-            stale_message=lambda: "Someone changed this article while you were confirming. Look again before unlocking.",
-            done=lambda removed: (
-                f"Text unlocked; {'1 claim' if removed == 1 else f'{removed} claims'} removed "
-                "(each removal is in the history)."
-            ),
-            to=url_for("articles.edit", article_id=article.id),
+    rows = db.session.execute(
+        select(
+            ArticleRevision,
+            func.count(ClaimAnchor.id).filter(ClaimAnchor.outcome == "changed"),
+            func.count(ClaimAnchor.id).filter(ClaimAnchor.outcome == "gone"),
         )
-    return render_template("articles/unlock.html", form=form, article=article), 422 if form.errors else 200
+        .outerjoin(ClaimAnchor, ClaimAnchor.revision_id == ArticleRevision.id)
+        .where(ArticleRevision.article_id == article.id)
+        .group_by(ArticleRevision.id)
+        .order_by(ArticleRevision.number.desc())
+        .options(selectinload(ArticleRevision.created_by))
+    ).all()
+    return render_template("articles/revisions.html", article=article, rows=rows)
+
+
+@bp.get("/<id:article_id>/revisions/compare")
+def compare(article_id: int):
+    """The difference between two revisions, word by word, with claims marked in both."""
+    article = load_article(article_id)
+    numbers = [r.number for r in article.revisions]
+    if len(numbers) < 2:
+        flash("This article has one revision so far: nothing to compare.", "info")
+        return redirect(url_for("articles.revisions", article_id=article.id))
+    a = request.args.get("a", type=int, default=numbers[-2])
+    b = request.args.get("b", type=int, default=numbers[-1])
+    if a not in numbers or b not in numbers:
+        abort(404)
+    old, new = (next(r for r in article.revisions if r.number == n) for n in (a, b))
+    spans: dict[int, list] = {old.id: [], new.id: []}
+    for anchor in db.session.scalars(
+        select(ClaimAnchor).where(ClaimAnchor.revision_id.in_([old.id, new.id]), ClaimAnchor.start.is_not(None))
+    ):
+        spans[anchor.revision_id].append((anchor.start, anchor.end, anchor.claim_id))
+    pieces = marked_diff(old.body, new.body, spans[old.id], spans[new.id])
+    return render_template("articles/compare.html", article=article, old=old, new=new, pieces=pieces, numbers=numbers)
 
 
 def _suggestion_settings() -> tuple[bool, float]:

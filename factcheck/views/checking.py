@@ -13,7 +13,17 @@ from ..clock import localize
 from ..errors import DomainError
 from ..extensions import db
 from ..filters import db_ids
-from ..forms import AssignForm, BulkForm, CommentForm, CorrectionForm, DropForm, NoteForm, ReturnForm, VerdictForm
+from ..forms import (
+    AssignForm,
+    BulkForm,
+    CommentForm,
+    CorrectionForm,
+    DropForm,
+    NoteForm,
+    ReturnForm,
+    TextChangeForm,
+    VerdictForm,
+)
 from ..models import Claim, ClaimStatus, DropReason, Rating, User
 from ..ratings import scale
 from ..security import is_safe_next
@@ -156,6 +166,24 @@ def correct(claim_id: int):
         claim, "correction_form", form,
         lambda: workflow.issue_correction(claim, by=current_user, note=form.note.data, expected_version=form.expected_version),
         "Correction opened. The published verdict stays up until the corrected one is approved.",
+    )
+
+
+@bp.post("/claims/<id:claim_id>/text-change")
+def text_change(claim_id: int):
+    claim = load_claim(claim_id)
+    if not current_user.can_manage_articles:
+        abort(403)
+    form = TextChangeForm()
+    if not form.validate():
+        return render_claim_page(claim, 422, text_change_form=form)
+    recheck = form.decision.data == "recheck"
+    return attempt(
+        claim, "text_change_form", form,
+        lambda: workflow.decide_text_change(
+            claim, by=current_user, recheck=recheck, note=form.note.data, expected_version=form.expected_version
+        ),
+        "Sent back to research with your note." if recheck else "The work stands; your note is in the history.",
     )
 
 

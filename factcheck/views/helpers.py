@@ -25,9 +25,10 @@ from ..forms import (
     EvidenceForm,
     NoteForm,
     ReturnForm,
+    TextChangeForm,
     VerdictForm,
 )
-from ..models import MOVES, Article, AuditEvent, Claim, ClaimStatus, Comment, Evidence, Role, User
+from ..models import MOVES, Article, ArticleRevision, AuditEvent, Claim, ClaimAnchor, ClaimStatus, Comment, Evidence, Role, User
 from ..ratings import scale
 from ..templating import action_text, reltime
 from ..text import span_context
@@ -229,7 +230,18 @@ def blank_forms(claim: Claim) -> dict:
         "action_form": ActionForm(formdata=None, version=claim.version),
         "comment_form": CommentForm(formdata=None),
         "correction_form": CorrectionForm(formdata=None, version=claim.version),
+        "text_change_form": TextChangeForm(formdata=None, version=claim.version),
     }
+
+
+def _anchors(claim: Claim) -> list:
+    """Where the claim stood in each revision of its article, newest first."""
+    return db.session.execute(
+        select(ClaimAnchor, ArticleRevision.number)
+        .join(ArticleRevision, ClaimAnchor.revision_id == ArticleRevision.id)
+        .where(ClaimAnchor.claim_id == claim.id)
+        .order_by(ArticleRevision.number.desc())
+    ).all()
 
 
 def render_claim_page(claim: Claim, status: int = 200, unsaved=None, **submitted):
@@ -256,7 +268,8 @@ def render_claim_page(claim: Claim, status: int = 200, unsaved=None, **submitted
             "claims/show.html",
             claim=claim,
             article=claim.article,
-            context=span_context(claim.article.body, claim.start, claim.end),
+            context=span_context(claim.article.body, claim.start, claim.end) if claim.start is not None else None,
+            anchors=_anchors(claim),
             timeline=timeline,
             evidence=[e for e in claim.evidence if e.is_visible_to(user)],
             redacted=rows_naming_withheld_sources(history, user),

@@ -4,13 +4,14 @@ row and flushes; only views and CLI commands commit. Verbs raise the domain erro
 `factcheck.errors`, re-exported here so callers can name them as `workflow.WorkflowError`."""
 
 from ..errors import DomainError, NotAllowed, StaleEdit, WorkflowError
-from .articles import ARTICLE_FIELDS, create_article, edit_article, unlock_article
+from .articles import ARTICLE_FIELDS, RevisionResult, add_revision, create_article, edit_article
 from .claims import (
     MOVE_NAMES,
     approve,
     assign,
     check_span,
     create_claim,
+    decide_text_change,
     delete_claim,
     drop,
     edit_claim,
@@ -23,9 +24,9 @@ from .claims import (
 from .evidence import EVIDENCE_FIELDS, add_comment, add_evidence, edit_evidence, remove_evidence
 
 __all__ = [
-    "ARTICLE_FIELDS", "EVIDENCE_FIELDS", "MOVE_NAMES", "DomainError", "NotAllowed", "StaleEdit",
+    "ARTICLE_FIELDS", "EVIDENCE_FIELDS", "RevisionResult", "add_revision", "decide_text_change", "MOVE_NAMES", "DomainError", "NotAllowed", "StaleEdit",
     "WorkflowError", "add_comment", "add_evidence", "approve", "assign", "check_span",
     "create_article", "create_claim", "delete_claim", "drop", "edit_article", "edit_claim",
     "edit_evidence", "issue_correction", "remove_evidence", "restore", "return_for_work",
-    "save_verdict", "start_research", "unlock_article",
+    "save_verdict", "start_research",
 ]

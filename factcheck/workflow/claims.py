@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..anchoring import anchor_of
 from ..audit import record
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
@@ -14,6 +15,7 @@ from ..models import (
     MOVES,
     Article,
     Claim,
+    ClaimAnchor,
     ClaimantKind,
     ClaimStatus,
     Correction,
@@ -62,6 +64,13 @@ def create_claim(
         db.session.flush()
     except IntegrityError:  # someone claimed the same span a moment ago
         raise DomainError("This exact span was just claimed by someone else.", field="start") from None
+    anchor = anchor_of(article.body, start, end)
+    claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
+    if article.revisions:
+        db.session.add(ClaimAnchor(
+            claim=claim, revision=article.revisions[-1], start=start, end=end, quote=quote,
+            outcome="created", method="created on this revision",
+        ))
     index_claim(claim)
     record(
         by,
@@ -391,3 +400,36 @@ def restore(claim: Claim, *, by: User, expected_version: int | None = None) -> N
     _move(claim, by, "restored", ClaimStatus.UNASSIGNED, changes=changes)
 
 
+
+
+@stale_safe
+def decide_text_change(
+    claim: Claim, *, by: User, recheck: bool, note: str, expected_version: int | None = None
+) -> None:
+    """The words a claim was checked on changed in a new revision: the editor keeps the work
+    (saying why) or sends the claim back to research, through the usual moves (a published
+    verdict is reopened as a correction, one in review is returned)."""
+    if not by.can_manage_articles:
+        raise NotAllowed("Only editors and admins decide about changed text.")
+    check_version(claim, expected_version)
+    if not claim.text_changed:
+        raise DomainError(f"Claim #{claim.id} has no changed text waiting for a decision. Reload the page.")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(
+            "Say why the work still holds, or what the reviewer should look at again.", field="note"
+        )
+    claim.text_changed = False
+    if not recheck:
+        flush(claim)
+        record(by, "text_change_kept", claim, note=note)
+        db.session.flush()
+    elif claim.status == ClaimStatus.APPROVED:
+        issue_correction(claim, by=by, note=note)
+    elif claim.status == ClaimStatus.IN_REVIEW:
+        return_for_work(claim, by=by, note=note)
+    else:  # in research or returned: the reviewer reads the note in their queue
+        claim.return_note = note
+        flush(claim)
+        record(by, "text_change_sent_back", claim, note=note)
+        db.session.flush()
