@@ -1,6 +1,6 @@
 """flask commands for operators: create-user, seed-demo, export-verdicts, export-claimreview, check,
 the sentence suggester's score-sentences, train-suggester and evaluate-suggester, and the commands
-that rebuild what the workflow keeps: score-articles and index-claims."""
+that rebuild what the workflow keeps: score-articles, index-claims and recount."""
 
 import sys
 
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(score_sentences_command)
     app.cli.add_command(score_articles_command)
     app.cli.add_command(index_claims_command)
+    app.cli.add_command(recount_command)
     app.cli.add_command(train_suggester_command)
     app.cli.add_command(evaluate_suggester_command)
 
@@ -270,3 +271,14 @@ def index_claims_command() -> None:
     db.session.commit()
     click.echo(f"{count} claim{'s' if count != 1 else ''} indexed; word counts rebuilt.")
 
+
+@click.command("recount")
+@with_appcontext
+def recount_command() -> None:
+    """Count claims by status afresh for the dashboard, after claims were written to the
+    database other than through factcheck (a bulk import, a restored table)."""
+    from .counts import recount_statuses
+
+    counts = recount_statuses()
+    db.session.commit()
+    click.echo(f"{sum(counts.values())} claims recounted: " + ", ".join(f"{n} {s.value}" for s, n in counts.items()) + ".")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .counts import bump_status  # running counts by status, for the dashboard
 from .extensions import db
 from .links import web_address_problem
 from .models import (
@@ -262,6 +263,7 @@ def create_claim(
     except IntegrityError:  # someone claimed the same span a moment ago
         raise WorkflowError("This exact span was just claimed by someone else.", field="start") from None
     index_claim(claim)
+    bump_status(None, claim.status)
     record(
         by,
         "created",
@@ -340,6 +342,7 @@ def delete_claim(
     unindex_claim(claim)
     db.session.delete(claim)
     _flush(claim)
+    bump_status(claim.status, None)
 
 
 # -- the status workflow ------------------------------------------------------------------------
@@ -379,6 +382,7 @@ def _move(claim: Claim, by: User, action: str, to: ClaimStatus, *, changes=None,
     from_status = claim.status
     claim.status = to
     _flush(claim)
+    bump_status(from_status, to)
     record(by, action, claim, changes=changes, from_status=from_status.value, to_status=to.value, note=note)
     db.session.flush()
 

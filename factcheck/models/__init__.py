@@ -4,6 +4,7 @@ from .articles import Article, Sentence
 from .audit import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, AuditEvent
 from .base import OPEN_FOR_REVIEWER, OPEN_STATUSES, ClaimStatus, DropReason, EvidenceStance, Role, utcnow
 from .claims import MOVES, Actor, Claim, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
+from .counts import ClaimStatusCount
 from .users import LoginAttempt, User, new_session_token
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "Claim",
     "ClaimTerm",
+    "ClaimStatusCount",
     "TermCount",
     "ClaimStatus",
     "Comment",
