@@ -21,7 +21,10 @@ def commits(app):
     seen = []
     with app.app_context():
         engine = db.engine
-    listener = lambda _connection: seen.append(1)  # noqa: E731
+
+    def listener(_connection):
+        seen.append(1)
+
     event.listen(engine, "commit", listener)
     yield seen
     event.remove(engine, "commit", listener)

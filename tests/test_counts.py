@@ -3,6 +3,7 @@ claims table says, under concurrent moves too, and repaired by `flask recount`."
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
@@ -11,7 +12,7 @@ from sqlalchemy import func, select, text
 from factcheck import workflow
 from factcheck.counts import status_counts
 from factcheck.extensions import db
-from factcheck.models import Article, Claim, ClaimStatus, ClaimStatusCount, DropReason, Rating, User, utcnow
+from factcheck.models import Claim, ClaimStatus, ClaimStatusCount, DropReason, Rating, User, utcnow
 
 from . import factories
 from .conftest import make_app
@@ -206,7 +207,7 @@ def test_the_migration_counts_the_claims_already_there(backend):
     try:
         with app.app_context():
             script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-            adding = next(r for r in script.walk_revisions() if "claim_status_counts" in open(r.path).read())
+            adding = next(r for r in script.walk_revisions() if "claim_status_counts" in Path(r.path).read_text())
             upgrade(revision=adding.down_revision)
             with db.engine.begin() as conn:
                 conn.execute(text(
