@@ -246,7 +246,7 @@ def score_articles_command(everything: bool) -> None:
             db.session.commit()
             count += len(batch)
             bar.update(len(batch))
-    click.echo(f"{count} article{'s' if count != 1 else ''} scored with {version}.")
+    click.echo(f"{count:,} article{'s' if count != 1 else ''} scored with {version}.")
 
 
 @click.command("index-claims")
@@ -269,7 +269,7 @@ def index_claims_command() -> None:
             bar.update(len(batch))
     rebuild_counts()
     db.session.commit()
-    click.echo(f"{count} claim{'s' if count != 1 else ''} indexed; word counts rebuilt.")
+    click.echo(f"{count:,} claim{'s' if count != 1 else ''} indexed; word counts rebuilt.")
 
 
 @click.command("recount")
@@ -281,4 +281,4 @@ def recount_command() -> None:
 
     counts = recount_statuses()
     db.session.commit()
-    click.echo(f"{sum(counts.values())} claims recounted: " + ", ".join(f"{n} {s.value}" for s, n in counts.items()) + ".")
+    click.echo(f"{sum(counts.values()):,} claims recounted: " + ", ".join(f"{n:,} {s.value}" for s, n in counts.items()) + ".")
