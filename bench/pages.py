@@ -10,7 +10,10 @@ The claim and article pages are those of the newest approved claim with comments
 both newsrooms show the same kind of page.
 
 Requests go through the app in-process (Flask's test client), signed in as the editor, so
-the figures are the app's own work without a network or a WSGI server.
+the figures are the app's own work without a network or a WSGI server. Beside the wall-clock
+times it prints the process's CPU time per request (SQLite runs in the process, so that is all
+the work of a SQLite page): on a machine shared with other work, wall-clock times include
+waiting for a core, CPU times do not. On PostgreSQL the CPU time leaves out the server's work.
 """
 
 import argparse
@@ -59,16 +62,21 @@ def measure(database: str, requests: int) -> dict:
         statements.clear()
         client.get(url)
         count = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK"))])
-        times = []
+        times, cpu = [], []
         for _ in range(requests):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             assert client.get(url).status_code == 200, url
             times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        results[page] = (count, statistics.median(times), times[int(len(times) * 0.95) - 1])
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        results[page] = (count, *median_p95(times), *median_p95(cpu))
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Claim))
     return {"claims": total, "pages": results}
+
+
+def median_p95(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
 def main() -> None:
@@ -78,13 +86,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
     small, large = measure(args.small, args.requests), measure(args.large, args.requests)
-    print(f"{'page':44} {'statements':>14} {'median ms':>17} {'p95 ms':>15}")
-    print(f"{'':44} {small['claims']:>6,} {large['claims']:>7,} {small['claims']:>8,} {large['claims']:>8,} {small['claims']:>7,} {large['claims']:>7,}")
+    sizes = f"{small['claims']:>7,} {large['claims']:>9,}"
+    print(f"{'page':40} {'statements':>17} {'median ms':>17} {'p95 ms':>17} {'CPU median ms':>17} {'CPU p95 ms':>17}")
+    print(f"{'':40} {sizes} {sizes} {sizes} {sizes} {sizes}")
     for page in PAGES:
-        sc, sm, sp = small["pages"][page]
-        lc, lm, lp = large["pages"][page]
+        sc, *small_times = small["pages"][page]
+        lc, *large_times = large["pages"][page]
+        figures = " ".join(f"{a:>7.1f} {b:>9.1f}" for a, b in zip(small_times, large_times))
         flag = "" if sc == lc else "  <- grows with data"
-        print(f"{page:44} {sc:>6} {lc:>7} {sm:>8.1f} {lm:>8.1f} {sp:>7.1f} {lp:>7.1f}{flag}")
+        print(f"{page[:40]:40} {sc:>7} {lc:>9} {figures}{flag}")
 
 
 if __name__ == "__main__":

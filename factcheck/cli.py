@@ -7,6 +7,7 @@
 - check: whether this installation is ready (database, migrations, configuration)
 - score-sentences, score-articles: the sentence suggester on text, and on stored articles
 - index-claims: rebuild the word index that finds earlier claims saying the same
+- recount: rebuild the dashboard's counts of claims by status (after writing claims directly)
 - train-suggester, evaluate-suggester: rebuild and measure the suggester (needs .[train])"""
 
 import sys
@@ -19,6 +20,10 @@ from .extensions import db
 from .models import Role
 from .users import UserError, create_user
 
+# Rows read, changed and committed at a time by the commands that go through a whole table.
+CLAIMS_BATCH = 1000
+ARTICLES_BATCH = 200  # an article brings its text and every sentence
+
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
@@ -29,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(score_sentences_command)
     app.cli.add_command(score_articles_command)
     app.cli.add_command(index_claims_command)
+    app.cli.add_command(recount_command)
     app.cli.add_command(train_suggester_command)
     app.cli.add_command(evaluate_suggester_command)
     app.cli.add_command(add_revision_command)
@@ -242,9 +248,10 @@ def score_sentences_command() -> None:
 @click.command("train-suggester")
 def train_suggester_command() -> None:
     """Retrain the suggester from the copied CLEF CheckThat! data (needs the [train] extra)."""
-    from .training import train
+    from .training import STEPS, train
 
-    result = train()
+    with click.progressbar(length=len(STEPS), label="Training the suggester") as bar:
+        result = train(done=lambda _step: bar.update(1))
     click.echo(f"model {result['version']}, threshold {result['threshold']} (chosen on dev); "
                f"plain-Python scorer within {result['drift']:.1e} of scikit-learn")
 
@@ -265,45 +272,62 @@ def evaluate_suggester_command(sample: int | None) -> None:
 @with_appcontext
 def score_articles_command(everything: bool) -> None:
     """Give old articles' sentences scores from the current suggester model."""
-    from sqlalchemy import or_, select
+    from sqlalchemy import func, or_, select
     from sqlalchemy.orm import selectinload
 
+    from .batches import in_batches
     from .models import Article
     from .suggest import suggester
     from .suggest import score_spans
 
     version = suggester().version
-    query = select(Article).options(selectinload(Article.sentences)).order_by(Article.id)
-    if not everything:
-        query = query.where(or_(Article.scored_with.is_(None), Article.scored_with != version))
+    stale = [] if everything else [or_(Article.scored_with.is_(None), Article.scored_with != version)]
+    total = db.session.scalar(select(func.count()).select_from(Article).where(*stale))
+    query = select(Article).where(*stale).options(selectinload(Article.sentences))
     count = 0
-    for article in db.session.scalars(query):
-        scores, used = score_spans(article.body, [(s.start, s.end) for s in article.sentences])
-        for sentence, score in zip(article.sentences, scores):
-            sentence.score = score
-        article.scored_with = used
-        count += 1
-        if count % 200 == 0:
+    with click.progressbar(length=total, label="Scoring articles") as bar:
+        for batch in in_batches(query, Article.id, ARTICLES_BATCH):
+            for article in batch:
+                scores, used = score_spans(article.body, [(s.start, s.end) for s in article.sentences])
+                for sentence, score in zip(article.sentences, scores):
+                    sentence.score = score
+                article.scored_with = used
             db.session.commit()
-    db.session.commit()
-    click.echo(f"{count} article{'s' if count != 1 else ''} scored with {version}.")
+            count += len(batch)
+            bar.update(len(batch))
+    click.echo(f"{count:,} article{'s' if count != 1 else ''} scored with {version}.")
 
 
 @click.command("index-claims")
 @with_appcontext
 def index_claims_command() -> None:
     """Rebuild the word index that finds earlier claims saying the same thing."""
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
+    from .batches import in_batches
     from .matching import index_claim, rebuild_counts
     from .models import Claim
 
     count = 0
-    for claim in db.session.scalars(select(Claim).order_by(Claim.id).execution_options(yield_per=1000)):
-        index_claim(claim)
-        count += 1
-        if count % 1000 == 0:
+    with click.progressbar(length=db.session.scalar(select(func.count()).select_from(Claim)), label="Indexing claims") as bar:
+        for batch in in_batches(select(Claim), Claim.id, CLAIMS_BATCH):
+            for claim in batch:
+                index_claim(claim)
             db.session.commit()
+            count += len(batch)
+            bar.update(len(batch))
     rebuild_counts()
     db.session.commit()
-    click.echo(f"{count} claims indexed.")
+    click.echo(f"{count:,} claim{'s' if count != 1 else ''} indexed; word counts rebuilt.")
+
+
+@click.command("recount")
+@with_appcontext
+def recount_command() -> None:
+    """Count claims by status afresh for the dashboard, after claims were written to the
+    database other than through factcheck (a bulk import, a restored table)."""
+    from .counts import recount_statuses
+
+    counts = recount_statuses()
+    db.session.commit()
+    click.echo(f"{sum(counts.values()):,} claims recounted: " + ", ".join(f"{n:,} {s.value}" for s, n in counts.items()) + ".")

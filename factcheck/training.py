@@ -21,6 +21,8 @@ DATA = Path(__file__).resolve().parent / "data" / "checkworthiness"
 WORDS = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 2, "max_features": 30000}
 CHARS = {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 3, "max_features": 60000}
 C = 2.0
+# What train() does, in order; it calls done(step) as each finishes (the command's progress bar).
+STEPS = ("read train", "fit", "choose the threshold on dev", "check the plain-Python scorer", "write the model")
 
 
 def load(split: str) -> tuple[list[str], list[int]]:
@@ -77,19 +79,24 @@ def export(vectorizers, model, threshold: float) -> dict:
     }
 
 
-def train(output: Path = MODEL_PATH) -> dict:
+def train(output: Path = MODEL_PATH, done=lambda step: None) -> dict:
     texts, labels = load("train")
+    done(STEPS[0])
     vectorizers, model = fit(texts, labels)
+    done(STEPS[1])
     dev_texts, dev_labels = load("dev")
     from scipy.sparse import hstack
 
     dev_probabilities = model.predict_proba(hstack([v.transform(dev_texts) for v in vectorizers]))[:, 1]
     exported = export(vectorizers, model, best_threshold(dev_probabilities, dev_labels))
+    done(STEPS[2])
     ours = Suggester(exported).scores(dev_texts)
     drift = max(abs(a - b) for a, b in zip(ours, dev_probabilities))
     assert drift < 1e-4, f"the plain-Python scorer differs from scikit-learn by {drift}"
+    done(STEPS[3])
     with gzip.open(output, "wt", encoding="utf-8", compresslevel=9) as handle:
         json.dump(exported, handle, ensure_ascii=False, separators=(",", ":"))
+    done(STEPS[4])
     return {"version": exported["version"], "threshold": exported["threshold"], "drift": drift}
 
 

@@ -1,5 +1,5 @@
 """Kill a process in the middle of its work, forty times: the SQLite file stays sound and every
-claim's status agrees with its history (no half-done move)."""
+claim's status agrees with its history (no half-done move), and the counts by status with the claims."""
 
 import random
 import signal
@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from factcheck.counts import status_counts
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, Claim
+from factcheck.models import AuditEvent, Claim, ClaimStatus
 
 from . import factories
 from .conftest import make_app
@@ -33,6 +34,8 @@ def check_sound(app) -> None:
                 .limit(1)
             ).first()
             assert last.to_status == claim.status.value, f"claim {claim.id} is {claim.status} but its history says {last.to_status}"
+        counted = dict(db.session.execute(select(Claim.status, db.func.count()).group_by(Claim.status)).all())
+        assert status_counts() == {status: counted.get(status, 0) for status in ClaimStatus}  # the dashboard's counts too
         db.session.remove()
 
 

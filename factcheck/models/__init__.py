@@ -16,6 +16,7 @@ from .base import (
     utcnow,
 )
 from .claims import MOVES, Actor, Claim, ClaimAnchor, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
+from .counts import ClaimStatusCount
 from .users import LoginThrottle, SessionEnd, User, UserSession, new_session_token
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Claim",
     "ClaimAnchor",
     "ClaimTerm",
+    "ClaimStatusCount",
     "TermCount",
     "ClaimStatus",
     "ClaimantKind",

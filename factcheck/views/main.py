@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, union_all
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..counts import status_counts
 from ..extensions import db
 from ..models import OPEN_FOR_REVIEWER, OPEN_STATUSES, Article, Claim, ClaimStatus, Role, User, utcnow
 from ..clock import localize, utc_midnight
@@ -42,15 +43,11 @@ def health():
 @bp.get("/dashboard")
 def dashboard():
     now = utcnow()
-    totals = dict(db.session.execute(select(Claim.status, func.count()).group_by(Claim.status)).all())
-    counts = {status: totals.get(status, 0) for status in ClaimStatus}
+    counts = status_counts()  # running counts: seven rows, however large the archive
     overdue = db.session.scalar(
         select(func.count()).select_from(Claim).where(Claim.due_at < now, Claim.status.in_(OPEN_FOR_REVIEWER))
     )
-    open_claims = select(Claim.article_id).where(Claim.status.in_(OPEN_STATUSES))
-    open_articles = db.session.scalars(
-        select(Article).where(Article.id.in_(open_claims)).order_by(Article.id.desc()).limit(OPEN_ARTICLES_SHOWN)
-    ).all()
+    open_articles = newest_articles_with_open_claims()
     return render_template(
         "main/home.html",
         counts=counts,
@@ -61,6 +58,23 @@ def dashboard():
         workload=reviewer_workload(),
         weekly=approved_per_week(now),
     )
+
+
+def newest_articles_with_open_claims() -> list[Article]:
+    """The newest articles with open claims. Each open status gives its own newest articles from
+    the (status, article_id) index, read backwards and stopped after a few; the newest overall are
+    among those. Asking for articles with any open claim read every open claim's entry first
+    (80 ms with 300,000 open claims)."""
+    newest = [
+        select(Claim.article_id).where(Claim.status == status).distinct()
+        .order_by(Claim.article_id.desc()).limit(OPEN_ARTICLES_SHOWN).subquery()
+        for status in OPEN_STATUSES
+    ]
+    candidates = union_all(*[select(each.c.article_id) for each in newest]).subquery()
+    return db.session.scalars(
+        select(Article).where(Article.id.in_(select(candidates.c.article_id)))
+        .order_by(Article.id.desc()).limit(OPEN_ARTICLES_SHOWN)
+    ).all()
 
 
 def reviewer_workload() -> list[tuple[User, dict[ClaimStatus, int]]]:

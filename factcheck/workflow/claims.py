@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..anchoring import anchor_of
 from ..audit import record
+from ..counts import bump_status  # running counts by status, for the dashboard
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..matching import index_claim, unindex_claim
@@ -72,6 +73,7 @@ def create_claim(
             outcome="created", method="created on this revision",
         ))
     index_claim(claim)
+    bump_status(None, claim.status)
     record(
         by,
         "created",
@@ -163,6 +165,7 @@ def delete_claim(
     unindex_claim(claim)
     db.session.delete(claim)
     flush(claim)
+    bump_status(claim.status, None)
 
 
 # -- the status workflow ------------------------------------------------------------------------
@@ -202,6 +205,7 @@ def _move(claim: Claim, by: User, action: str, to: ClaimStatus, *, changes=None,
     from_status = claim.status
     claim.status = to
     flush(claim)
+    bump_status(from_status, to)
     record(by, action, claim, changes=changes, from_status=from_status.value, to_status=to.value, note=note)
     db.session.flush()
 
