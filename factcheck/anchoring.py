@@ -11,6 +11,7 @@ or gone. Pure text in, placements out: the verbs store them, so the result is re
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -18,6 +19,8 @@ from diff_match_patch import diff_match_patch
 
 CONTEXT = 32  # characters kept on each side of a quote to tell repeated quotes apart
 SIMILAR_ENOUGH = 0.6  # below this a fuzzy match is not the same claim any more
+CONTEXT_ALIKE = 0.5  # and the text around it must still be recognisably the same
+WINDOW = 2000  # characters searched on each side of where a changed claim should be
 UNCHANGED, CHANGED, GONE = "unchanged", "changed", "gone"
 
 
@@ -49,10 +52,22 @@ class Reanchorer:
     def __init__(self, old: str, new: str):
         self.old, self.new = old, new
         self.dmp = diff_match_patch()
-        self.dmp.Diff_Timeout = 2.0
-        self.dmp.Match_Distance = 5000
+        self.dmp.Match_Distance = 1000
         self.dmp.Match_Threshold = 0.4
-        self.diffs = self.dmp.diff_main(old, new)
+        # The edit, word by word: where each piece of the old text went in the new one.
+        self.pieces = [(at_old, at_new, op, len(text)) for op, text, at_old, at_new in word_diff(old, new) if op <= 0]
+        self.piece_starts = [piece[0] for piece in self.pieces]
+
+    def _mapped(self, offset: int) -> int:
+        """Where an offset of the old text lands in the new: inside kept words it moves with
+        them; inside deleted words it lands where they were."""
+        i = bisect_right(self.piece_starts, offset) - 1
+        if i < 0:
+            return 0
+        at_old, at_new, op, length = self.pieces[i]
+        if op == 0:
+            return at_new + min(offset - at_old, length)
+        return at_new
 
     def place(self, anchor: Anchor | None, quote: str | None = None) -> Placement:
         """Where the anchored words are in the new text. A claim already gone (no anchor, only
@@ -60,14 +75,14 @@ class Reanchorer:
         quote = anchor.quote if anchor else quote or ""
         if not quote.strip():
             return Placement(GONE, None, None, "nothing to look for")
-        expected = self.dmp.diff_xIndex(self.diffs, anchor.start) if anchor else 0
-        expected_end = self.dmp.diff_xIndex(self.diffs, anchor.end) if anchor else len(quote)
+        expected = self._mapped(anchor.start) if anchor else 0
+        expected_end = self._mapped(anchor.end) if anchor else len(quote)
         if anchor and self.new[expected:expected + len(quote)] == quote:
             return Placement(UNCHANGED, expected, expected + len(quote), "in its place")
         found = self._exact(quote, anchor, expected)
         if found is not None:
             return found
-        return self._fuzzy(quote, expected, expected_end)
+        return self._fuzzy(quote, anchor, expected, expected_end)
 
     def _exact(self, quote: str, anchor: Anchor | None, expected: int) -> Placement | None:
         hits, at = [], self.new.find(quote)
@@ -90,33 +105,58 @@ class Reanchorer:
         best = max(hits, key=fit)
         return Placement(UNCHANGED, best, best + len(quote), f"moved; told apart from {len(hits) - 1} other copies by the words around it")
 
-    def _fuzzy(self, quote: str, expected: int, expected_end: int) -> Placement:
-        candidates = []
-        if expected_end > expected:
-            candidates.append((expected, expected_end))
-        head, tail = quote[: self.dmp.Match_MaxBits], quote[-self.dmp.Match_MaxBits:]
-        at_head = self.dmp.match_main(self.new, head, min(expected, len(self.new)))
-        at_tail = self.dmp.match_main(self.new, tail, min(max(expected_end - len(tail), 0), len(self.new)))
-        if at_head >= 0 and at_tail >= 0 and at_tail + len(tail) > at_head:
-            candidates.append((at_head, at_tail + len(tail)))
-        if at_head >= 0:
-            candidates.append((at_head, at_head + len(quote)))
-        if at_tail >= 0:
-            candidates.append((max(0, at_tail + len(tail) - len(quote)), at_tail + len(tail)))
+    def _fuzzy(self, quote: str, anchor: Anchor | None, expected: int, expected_end: int) -> Placement:
+        """Similar words near where the claim should be. The search stays within a window around
+        that place (cheap, and a similar sentence far away is another claim), and a candidate
+        must be alike in its own words and in the words around it, so an edited claim is found
+        while its neighbour, which may read much the same, is not taken for it."""
+        candidates = [(expected, expected_end)] if expected_end > expected else []
+        best = self._best(quote, anchor, candidates)
+        if best is None:  # not in its place: look around it
+            lo = max(0, expected - WINDOW)
+            hi = min(len(self.new), max(expected_end, expected) + WINDOW)
+            window = self.new[lo:hi]
+            head, tail = quote[: self.dmp.Match_MaxBits], quote[-self.dmp.Match_MaxBits:]
+            at_head = self.dmp.match_main(window, head, min(expected - lo, len(window)))
+            at_tail = self.dmp.match_main(window, tail, min(max(expected_end - len(tail) - lo, 0), len(window)))
+            at_head = at_head + lo if at_head >= 0 else -1
+            at_tail = at_tail + lo if at_tail >= 0 else -1
+            candidates = []
+            if at_head >= 0 and at_tail >= 0 and at_tail + len(tail) > at_head:
+                candidates.append((at_head, at_tail + len(tail)))
+            if at_head >= 0:
+                candidates.append((at_head, at_head + len(quote)))
+            if at_tail >= 0:
+                candidates.append((max(0, at_tail + len(tail) - len(quote)), at_tail + len(tail)))
+            best = self._best(quote, anchor, candidates)
+        if best is None:
+            return Placement(GONE, None, None, "not found in this revision", 0.0)
+        similarity, start, end = best
+        if self.new[start:end] == quote:
+            return Placement(UNCHANGED, start, end, "moved", 1.0)
+        return Placement(CHANGED, start, end, f"its words changed ({similarity:.0%} alike)", round(similarity, 3))
+
+    def _best(self, quote: str, anchor: Anchor | None, candidates) -> tuple[float, int, int] | None:
         best = None
         for start, end in candidates:
             start, end = _to_words(self.new, start, min(end, len(self.new)))
             if end <= start or not 0.5 <= (end - start) / len(quote) <= 2:
                 continue
-            similarity = SequenceMatcher(None, quote, self.new[start:end], autojunk=False).ratio()
+            similarity = _alike(quote, self.new[start:end])
+            if similarity < SIMILAR_ENOUGH:
+                continue
+            if anchor is not None:
+                around = _alike(anchor.prefix + "\x00" + anchor.suffix,
+                                self.new[max(0, start - len(anchor.prefix)):start] + "\x00" + self.new[end:end + len(anchor.suffix)])
+                if around < CONTEXT_ALIKE:
+                    continue
             if best is None or similarity > best[0]:
                 best = (similarity, start, end)
-        if best is None or best[0] < SIMILAR_ENOUGH:
-            return Placement(GONE, None, None, "not found in this revision", best[0] if best else 0.0)
-        similarity, start, end = best
-        if self.new[start:end] == quote:
-            return Placement(UNCHANGED, start, end, "moved", 1.0)
-        return Placement(CHANGED, start, end, f"its words changed ({similarity:.0%} alike)", round(similarity, 3))
+        return best
+
+
+def _alike(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -163,7 +203,6 @@ def word_diff(old: str, new: str) -> list[tuple[int, str, int, int]]:
         return "".join(out)
 
     diffs = dmp.diff_main(encode(old), encode(new), False)
-    dmp.diff_cleanupSemantic(diffs)
     pieces, at_old, at_new = [], 0, 0
     for op, coded in diffs:
         text = "".join(vocabulary[ord(c)] for c in coded)
