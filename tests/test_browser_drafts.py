@@ -18,6 +18,7 @@ def sign_in(page, live_server, email, next_path):
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("main button[type=submit]")
+    page.wait_for_url(f"**{next_path}")
 
 
 def test_a_rationale_typed_as_the_session_ends_comes_back_after_signing_in(app, users, browser, live_server):  # noqa: F811
@@ -29,17 +30,20 @@ def test_a_rationale_typed_as_the_session_ends_comes_back_after_signing_in(app, 
     page.fill("textarea[name=rationale]", RATIONALE)
     page.context.clear_cookies()  # the session ends while the reviewer is typing
     page.click("button[name=submit_verdict]")
-    assert "Your session has ended" in page.inner_text("main")
+    page.wait_for_selector("text=Your session has ended")
     assert "What you typed is kept" in page.inner_text("main")
     page.click("a:has-text('Sign in again')")
+    page.wait_for_selector("input[name=password]")
     page.fill("input[name=email]", reviewer.email)
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("main button[type=submit]")
-    assert page.url.endswith(f"/claims/{claim}")
+    page.wait_for_url(f"**/claims/{claim}")
+    page.wait_for_selector(".draft-note")
     assert page.input_value("textarea[name=rationale]") == RATIONALE
     assert "What you typed before has been put back" in page.inner_text("main")
     # Sent again and saved: the draft is gone, so the next visit shows what the server holds.
     page.click("button:has-text('Save draft')")
+    page.wait_for_selector("text=Draft saved.")
     page.goto(f"{live_server}/claims/{claim}")
     assert "What you typed before" not in page.inner_text("main")
     assert page.input_value("textarea[name=rationale]") == RATIONALE  # the saved draft, from the server
@@ -54,6 +58,7 @@ def test_a_note_sent_with_a_stale_form_token_comes_back_in_the_form(app, users, 
     page.fill("textarea[name=rationale]", RATIONALE)
     page.eval_on_selector_all("input[name=csrf_token]", "fields => fields.forEach(f => { f.value = 'stale' })")
     page.click("button[name=submit_verdict]")
-    assert "This form has expired" in page.inner_text("main")
+    page.wait_for_selector("text=This form has expired")
     page.click("a:has-text('Back to the form')")
+    page.wait_for_selector(".draft-note")
     assert page.input_value("textarea[name=rationale]") == RATIONALE
