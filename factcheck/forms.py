@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, User, utcnow
+from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, SavedView, User, utcnow
 from .clock import due_instant, today_in_newsroom
 from .documents import MAX_BYTES, document_text
 from .errors import DomainError
@@ -238,6 +238,17 @@ class ConfirmForm(VersionedForm):
 
 class ActionForm(VersionedForm):
     """A button that changes something: CSRF token and version, nothing else."""
+
+
+class SavedViewForm(Form):
+    """Save the claims list's current filter under a name, for the person's menu."""
+
+    name = StringField(
+        "Save this view as",
+        validators=[DataRequired(message="Name the view."), Length(max=SavedView.NAME_MAX)],
+        description="It appears in your menu; saving under the same name again updates it.",
+    )
+    query = HiddenField(validators=[Length(max=SavedView.QUERY_MAX)])
 
 
 # -- the checking workflow ----------------------------------------------------------------------

@@ -145,6 +145,10 @@ def test_export_command_writes_the_same_rows(app, users, approved, tmp_path):
     assert row["claim_id"] == str(approved) and row["claim_url"].endswith(f"/claims/{approved}")
     bad = app.test_cli_runner().invoke(args=["export-verdicts", "--status", "nope"])
     assert bad.exit_code != 0 and "no status" in bad.output
+    # The list's outlet and claimant filters are the command's too.
+    for options, expected in ((["--outlet", "test courier"], 1), (["--outlet", "Gazette"], 0), (["--claimant", "nobody at all"], 0)):
+        result = app.test_cli_runner().invoke(args=["export-verdicts", "--status", "any", *options])
+        assert result.exit_code == 0 and len(parse(result.output)) == expected, (options, result.output)
 
 
 @pytest.mark.parametrize("status, name", [("approved", "factcheck-verdicts-"), ("open", "factcheck-claims-open-"),

@@ -87,7 +87,8 @@ VECTORS = [
     ("editor", "GET", "/articles/{article}?selected=%C2%B2,99999999999999999999", None, 200, None),
     ("editor", "GET", "/articles/?before=99999999999999999999", None, 200, None),
     ("anonymous", "GET", "/claimreview.json?after=99999999999999999999", None, 200, '"items"'),
-    ("anonymous", "GET", "/verdicts/99999999999999999999", None, 302, None),  # matches no page: sign in first
+    # Any address under /verdicts/ is the readers' page: a mistyped one is their 404, not the staff sign-in.
+    ("anonymous", "GET", "/verdicts/99999999999999999999", None, 404, "No published fact check here"),
     ("editor", "POST", "/claims/bulk", {"claim": ["%C2%B2", "²", "99999999999999999999"], "action": "drop", "reason": "duplicate"}, 302, None),
     # An earlier claim's id beyond what the database holds, marked as the original of a new claim.
     ("editor", "POST", "/articles/{article}/claims/new", {"start": "0", "end": "10", "duplicate_of": "99999999999999999999"}, 422, "That earlier claim could not be found"),

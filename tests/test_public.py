@@ -62,6 +62,8 @@ def test_published_verdict_is_readable_signed_out(app, published):
     assert review["reviewRating"]["alternateName"] == "False"
     assert review["reviewRating"]["ratingValue"] == 1 and review["reviewRating"]["bestRating"] == 5
     assert "</script><script>" not in page.split('application/ld+json">')[1].split("</script>")[0]
+    # The page's one heading is the claim itself.
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", page) == ["Bus spending rises by 18 percent."]
 
 
 @pytest.mark.parametrize("status", ["unassigned", "in_research", "in_review", "dropped"])
@@ -151,8 +153,9 @@ def test_readers_see_only_what_was_approved_during_a_correction(app, users, clie
     assert reader.get(f"/verdicts/{published}").status_code == 200
 
 
-def test_missing_verdict_page_speaks_to_readers(app):
-    response = app.test_client().get("/verdicts/424242")
+@pytest.mark.parametrize("address", ["/verdicts/424242", "/verdicts/abc", "/verdicts/12x", "/verdicts/1/2", "/verdicts/99999999999"])
+def test_missing_verdict_page_speaks_to_readers(app, address):
+    response = app.test_client().get(address)  # a reader's mistyped link: no staff sign-in page
     assert response.status_code == 404 and "No published fact check here" in response.get_data(as_text=True)
 
 

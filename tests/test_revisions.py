@@ -152,3 +152,17 @@ def test_add_revision_command_prints_where_each_claim_went(app, users, tmp_path)
     again = runner.invoke(args=["add-revision", str(article), "-", "--by", editor_email], input=new_text)
     assert again.exit_code == 0 and again.stderr == "no change\n" and again.stdout == ""
     assert len(factories.scalars(app, select(ArticleRevision).where(ArticleRevision.article_id == article))) == 2
+
+
+def test_the_flag_shows_in_the_queues_and_the_claims_list(app, users, client_as):
+    claim = factories.claim_in(app, "in_research", editor=users["editor"], reviewer=users["reviewer"], quote=BUS)
+    in_review = factories.claim_in(app, "in_review", editor=users["editor"], reviewer=users["reviewer"],
+                                   quote="Critics said property taxes would rise again.")
+    article = factories.get(app, Claim, claim).article_id
+    other_article = factories.get(app, Claim, in_review).article_id
+    editor = client_as("editor")
+    assert revise(editor, app, article, factories.BODY.replace("18 percent", "15 percent")).status_code == 302
+    assert revise(editor, app, other_article, factories.BODY.replace("would rise again", "would rise sharply again")).status_code == 302
+    assert "text changed since it was checked" in client_as("reviewer").get("/queue").get_data(as_text=True)
+    assert "text changed since it was checked" in editor.get("/review").get_data(as_text=True)
+    assert "text changed since it was checked" in editor.get("/claims?status=open").get_data(as_text=True)

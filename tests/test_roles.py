@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from factcheck.models import Claim
+from factcheck.extensions import db
+from factcheck.models import Claim, SavedView
 
 from . import factories
 
@@ -70,6 +71,11 @@ MATRIX = [
     ("POST", "/claims/{approved}/text-change", {"decision": "keep", "note": "Still holds.", "version": "{version}"}, EDITORS, 409),
     ("POST", "/claims/{research}/comments", {"body": "A question."}, PARTICIPANTS, 302),
     ("POST", "/claims/bulk", {"claim": "{claim}", "action": "drop", "reason": "out_of_scope"}, EDITORS, 302),
+    # A form's address asked for by GET (a reload of its error page) is the claim page, for anyone who may read it.
+    ("GET", "/claims/{claim}/assign", None, ALL, 303),
+    ("GET", "/claims/{research}/evidence", None, ALL, 303),
+    ("POST", "/claims/views", {"name": "Open at the Courier", "query": "status=open&outlet=Courier"}, ALL, 302),
+    ("POST", "/claims/views/{view}/delete", {}, {"editor"}, 302),  # only its owner, the editor, removes it
     ("GET", "/admin/users", None, {"admin"}, 200),
     ("POST", "/admin/users", {"email": "n@desk.example.org", "name": "N", "role": "viewer", "password": "long enough pass"}, {"admin"}, 302),
     ("POST", "/admin/users/{target}/deactivate", {}, {"admin"}, 302),
@@ -132,6 +138,12 @@ def build(app, users, text: str) -> dict:
         values["evidence_version"] = 1
     if claim_id:
         values["version"] = factories.get(app, Claim, claim_id).version
+    if "view" in names:
+        with app.app_context():
+            view = SavedView(user_id=users["editor"], name="Mine", query="status=open")
+            db.session.add(view)
+            db.session.commit()
+            values["view"] = view.id
     if "target" in names:
         values["target"] = factories.make_user(app, role="reviewer")
     if "session" in names:

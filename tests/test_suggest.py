@@ -174,3 +174,18 @@ def test_odd_articles_split_and_score(app, users, client_as, body):
     response = client.post("/articles/new", data={"title": "Odd", "outlet": "O", "body": body})
     assert response.status_code == 302
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_every_suggestion_counted_can_be_reached(app, users, client_as):
+    """"13 suggested" over a list of 12 left one out of reach: the rest sit under "1 more"."""
+    import re
+
+    from . import factories
+
+    body = " ".join(f"The council spent {n} million dollars on roads in {2000 + n}." for n in range(1, 15))
+    article = factories.make_article(app, users["editor"], body=body)
+    page = client_as("editor").get(f"/articles/{article}?threshold=0").get_data(as_text=True)
+    counted = int(re.search(r"(\d+) suggested", page).group(1))
+    rail = page.split('class="card suggestions"')[1].split("</section>")[0]
+    assert counted == 14 and rail.count("Create claim</button>") == counted
+    assert "2 more, lower scores" in rail

@@ -17,6 +17,7 @@ from .base import (
 )
 from .claims import MOVES, Actor, Claim, ClaimAnchor, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
 from .counts import ClaimStatusCount
+from .saved_views import SavedView
 from .users import LoginThrottle, SessionEnd, User, UserSession, new_session_token
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "EvidenceStance",
     "LoginThrottle",
     "Rating",
+    "SavedView",
     "RatingTone",
     "RevisionSource",
     "Role",

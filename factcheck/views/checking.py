@@ -50,6 +50,21 @@ def attempt(claim: Claim, form_name: str, form, change: Callable[[], object], do
     )
 
 
+# Where each of the claim page's forms sits on it, by the address the form posts to.
+FORM_ANCHORS = {
+    "assign": "assign", "start": None, "verdict": "verdict", "approve": "verdict", "return": "verdict",
+    "drop": "more", "restore": None, "correct": "published", "comments": "timeline-end",
+}
+
+
+@bp.get("/claims/<id:claim_id>/<any(assign, start, verdict, approve, return, drop, restore, correct, comments):form>")
+def form_address(claim_id: int, form: str):
+    """A refused form's page is shown at the address it posted to; reloading it from the address
+    bar, or coming back to it later, asks for that address again. Nothing is sent then, so the
+    answer is the claim page as it is now, at that form."""
+    return redirect(url_for("claims.show", claim_id=claim_id, _anchor=FORM_ANCHORS[form]), 303)
+
+
 @bp.post("/claims/<id:claim_id>/assign")
 def assign(claim_id: int):
     claim = load_claim(claim_id)

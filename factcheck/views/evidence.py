@@ -25,6 +25,13 @@ def _values(form) -> dict:
     return {name: getattr(form, name).data for name in workflow.EVIDENCE_FIELDS}
 
 
+@bp.get("/claims/<id:claim_id>/evidence")
+def add_address(claim_id: int):
+    """A refused "Add evidence" shows the claim page at this address; reloading it from the
+    address bar (or coming back later) asks for it again: answer with the claim's evidence."""
+    return redirect(url_for("claims.show", claim_id=claim_id, _anchor="evidence"), 303)
+
+
 @bp.post("/claims/<id:claim_id>/evidence")
 def add(claim_id: int):
     claim = load_claim(claim_id)

@@ -128,10 +128,12 @@ def last_change(claim: Claim) -> str:
 
 
 def reviewer_choices() -> list[tuple[int, str]]:
+    """Active reviewers by name, each with the address they sign in with: two people may share
+    a name (or a first letter), never an address."""
     reviewers = db.session.scalars(
-        select(User).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.name)
+        select(User).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.name, User.email)
     )
-    return [(u.id, u.name) for u in reviewers]
+    return [(u.id, f"{u.name} ({u.email})") for u in reviewers]
 
 
 def rating_choices(claim: Claim) -> list[tuple[int, str]]:

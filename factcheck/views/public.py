@@ -25,9 +25,17 @@ def _published():
     )
 
 
-@bp.get("/verdicts/<id:claim_id>")
-def verdict(claim_id: int):
-    claim = db.session.scalar(_published().where(Claim.id == claim_id).options(selectinload(Claim.corrections)))
+@bp.get("/verdicts/<path:claim_id>")
+def verdict(claim_id: str):
+    # Any address under /verdicts/ is this public page, so a reader's mistyped link
+    # (/verdicts/abc) gets the public "not found", not the staff sign-in page.
+    try:
+        number = db_id(claim_id)
+    except ValueError:
+        number = None
+    claim = None
+    if number is not None:
+        claim = db.session.scalar(_published().where(Claim.id == number).options(selectinload(Claim.corrections)))
     if claim is None:
         return render_template("public/not_found.html", newsroom=newsroom()), 404
     published = published_verdict(claim, scale())
