@@ -48,6 +48,7 @@ def create_claim(
         raise NotAllowed("Only editors and admins may create claims.")
     start, end = check_span(article, start, end)
     quote = article.body[start:end]
+    anchor = anchor_of(article.body, start, end)  # the words around it, to find it again
     wording = (wording or "").strip() or " ".join(quote.split())
     claim = Claim(
         article=article,
@@ -57,6 +58,8 @@ def create_claim(
         wording=wording,
         claimant=(claimant or "").strip() or None,
         claimant_kind=_kind(claimant_kind),
+        prefix=anchor.prefix,
+        suffix=anchor.suffix,
         status=ClaimStatus.UNASSIGNED,
         created_by=by,
     )
@@ -65,8 +68,6 @@ def create_claim(
         db.session.flush()
     except IntegrityError:  # someone claimed the same span a moment ago
         raise DomainError("This exact span was just claimed by someone else.", field="start") from None
-    anchor = anchor_of(article.body, start, end)
-    claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
     if article.revisions:
         db.session.add(ClaimAnchor(
             claim=claim, revision=article.revisions[-1], start=start, end=end, quote=quote,
