@@ -14,7 +14,7 @@ from ..forms import ArticleForm, BulkForm
 from ..models import Article, ArticleRevision, AuditEvent, Claim, ClaimAnchor, RevisionSource
 from ..suggest import suggester
 from ..anchoring import marked_diff
-from ..text import highlight_segments, render_body
+from ..text import highlight_segments, render_body, touched_sentences
 from .helpers import (
     commit_change,
     load_article,
@@ -106,11 +106,10 @@ def show(article_id: int):
     placed = [c for c in claims if c.start is not None]  # a claim whose words are gone has no place
     segments = highlight_segments(article.body, article.sentences, placed)
     show_suggestions, threshold = _suggestion_settings()
-    spans = [(c.start, c.end) for c in placed]
+    claimed = touched_sentences(article.sentences, placed) if show_suggestions else set()
     suggestions = [  # sentences worth checking that no claim touches yet
         s for s in article.sentences
-        if show_suggestions and s.score is not None and s.score >= threshold
-        and not any(start < s.end and s.start < end for start, end in spans)
+        if show_suggestions and s.score is not None and s.score >= threshold and s.position not in claimed
     ]
     body_html = render_body(
         segments,
