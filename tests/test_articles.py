@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
+from werkzeug.test import encode_multipart
 
 from factcheck.models import Article, ArticleRevision, AuditEvent, Claim, Sentence
 
@@ -38,6 +39,37 @@ def test_upload_of_a_utf8_text_file_becomes_the_body(app, client_as):
     response = client_as("editor").post("/articles/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     assert factories.scalars(app, select(Article.body)) == [text.decode("utf-8")]
+
+
+CHINESE = "市议会周二以七票对两票批准了明年的预算，总额为四亿一千二百万元，比今年增加百分之五。"
+
+
+def _post_multipart(client, data):
+    """The form as a browser sends it when it also takes a file (encoded in memory: the test
+    client would spool a large form to a temporary file it never closes)."""
+    boundary, encoded = encode_multipart({**data, "csrf_token": client.csrf_token()})
+    return client.post(
+        "/articles/new", data=encoded, content_type=f"multipart/form-data; boundary={boundary}", csrf=False
+    )
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_long_text_in_chinese_is_accepted_whole(app, client_as, multipart):
+    """180,000 characters are 540 kB of UTF-8: more than a form part could hold by default."""
+    body = "\n\n".join([CHINESE * 12] * 360)  # 360 paragraphs of 12 sentences
+    assert len(body) > 180_000 and len(body.encode()) > 540_000
+    client, data = client_as("editor"), {**GOOD, "body": body}
+    response = _post_multipart(client, data) if multipart else client.post("/articles/new", data=data)
+    assert response.status_code == 302
+    assert factories.scalars(app, select(Article.body)) == [body]
+
+
+def test_a_text_over_the_limit_in_chinese_gets_the_forms_message(client_as):
+    body = CHINESE * (200_000 // len(CHINESE) + 1)  # about 600 kB
+    response = _post_multipart(client_as("editor"), {**GOOD, "body": body})
+    assert response.status_code == 422
+    assert "the limit is 200,000" in response.get_data(as_text=True)
+    assert CHINESE in response.get_data(as_text=True)  # what was pasted stays in the form
 
 
 def _post_bad(client, **changes):
