@@ -317,19 +317,7 @@ def render_body(segments: list[Segment], claim_url, claim_label, suggested: dict
     from markupsafe import Markup, escape
 
     suggested = suggested or {}
-    labels: dict[int, str] = {}  # a claim covers many segments: name and link it once
-    urls: dict[int, str] = {}
-
-    def label(claim) -> str:
-        if claim.id not in labels:
-            labels[claim.id] = claim_label(claim)
-        return labels[claim.id]
-
-    def url(claim) -> str:
-        if claim.id not in urls:
-            urls[claim.id] = claim_url(claim)
-        return urls[claim.id]
-
+    links: dict[tuple[int, ...], str] = {}  # the same claims cover many segments: describe them once
     parts = []
     for index, seg in enumerate(segments):
         text = escape(seg.text)
@@ -345,13 +333,18 @@ def render_body(segments: list[Segment], claim_url, claim_label, suggested: dict
             title = f' title="Suggested claim · score {suggested[seg.sentence]:.2f}"' if hint else ""
             parts.append(f'<span class="seg{hint}"{sentence}{title}>{text}</span>')
             continue
+        key = tuple(c.id for c in seg.claims)
+        if key not in links:
+            title = escape("; ".join(claim_label(c) for c in seg.claims))
+            # Not draggable: a drag that starts on a highlight selects words, as it does elsewhere
+            # in the text, instead of dragging the link away.
+            links[key] = (
+                f'href="{escape(claim_url(seg.claims[0]))}" data-claims="{" ".join(map(str, key))}" '
+                f'title="{title}" draggable="false"'
+            )
         inner = seg.claims[0]
-        ids = " ".join(str(c.id) for c in seg.claims)
-        title = escape("; ".join(label(c) for c in seg.claims))
-        # Not draggable: a drag that starts on a highlight selects words, as it does elsewhere in
-        # the text, instead of dragging the link away.
         parts.append(
             f'<a class="seg hl hl-{inner.status.value} depth-{min(seg.depth, 3)}{hint}"{sentence} '
-            f'href="{escape(url(inner))}" data-claims="{ids}" title="{title}" draggable="false">{text}</a>'
+            f"{links[key]}>{text}</a>"
         )
     return Markup("".join(parts))
