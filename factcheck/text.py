@@ -4,7 +4,7 @@ showing a span in its paragraph, and cutting it into the segments the article vi
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 import re
 
@@ -241,7 +241,7 @@ def _skip_space(text: str, at: int) -> int:
     return at
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """A run of body text over which the set of covering claims and the sentence do not change."""
 
@@ -249,7 +249,7 @@ class Segment:
     end: int
     text: str
     sentence: int | None = None
-    claims: list = field(default_factory=list)  # covering claims, shortest span first
+    claims: tuple = ()  # covering claims, shortest span first (shared by neighbours that agree)
 
     @property
     def depth(self) -> int:
@@ -271,6 +271,7 @@ def highlight_segments(body: str, sentences, claims) -> list[Segment]:
     open_claims: list[tuple] = []  # (length, id, end, claim) begun by this segment, innermost first
     first_end = len(body) + 1  # the earliest end among them
     next_claim = 0
+    covering: tuple = ()
     segments = []
     s_index = 0
     for start, end in zip(points, points[1:]):
@@ -279,15 +280,19 @@ def highlight_segments(body: str, sentences, claims) -> list[Segment]:
         sentence = None
         if s_index < len(sentence_list) and sentence_list[s_index][0] <= start:
             sentence = sentence_list[s_index][2]
+        changed = False
         while next_claim < len(by_start) and by_start[next_claim][0] <= start:
             item = by_start[next_claim][1:]
             insort(open_claims, item, key=lambda item: item[:2])
             first_end = min(first_end, item[2])
             next_claim += 1
+            changed = True
         if first_end < end:  # some ended before this segment, so never cover another
             open_claims = [item for item in open_claims if item[2] >= end]
             first_end = min((item[2] for item in open_claims), default=len(body) + 1)
-        covering = [item[3] for item in open_claims]
+            changed = True
+        if changed:  # a page of 5,000 claims has thousands of segments: allocate little per segment
+            covering = tuple(item[3] for item in open_claims)
         segments.append(Segment(start, end, body[start:end], sentence, covering))
     return segments
 
