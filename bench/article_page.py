@@ -27,6 +27,7 @@ from sqlalchemy import insert  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.models import Article, Claim, ClaimStatus, Role, User  # noqa: E402
+from factcheck.sessions import start_session  # noqa: E402
 from factcheck.text import highlight_segments  # noqa: E402
 from factcheck.workflow import create_article  # noqa: E402
 
@@ -74,8 +75,9 @@ def main() -> None:
                 "created_at": now, "updated_at": now, "version": 1,
             })
         db.session.execute(insert(Claim), rows)
+        token = start_session(editor, "bench")
         db.session.commit()
-        article_id, token = article.id, editor.session_token
+        article_id = article.id
         chars, sentence_count = len(article.body), len(sentences)
 
         db.session.expire_all()
