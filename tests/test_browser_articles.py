@@ -22,6 +22,7 @@ def open_article(browser, live_server, app, users, article, viewport=(1280, 900)
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_selector("#article-body")
+    page.wait_for_load_state("load")  # article.js (deferred) listens for selections from then on
     return page, errors
 
 
