@@ -266,3 +266,9 @@ def test_reloading_a_forms_error_page_shows_the_claim_page(app, users, client_as
     assert reloaded.headers["Location"] == f"/claims/{claim}" + (f"#{anchor}" if anchor else "")
     assert client.get(f"/claims/{claim}/{form}", follow_redirects=True).status_code == 200
     assert client.get(f"/claims/99999/{form}", follow_redirects=True).status_code == 404
+
+
+def test_the_claims_list_title_is_plain_text(client_as):
+    page = client_as("editor").get("/claims").get_data(as_text=True)
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Claims" in title
