@@ -11,6 +11,7 @@ from .errors import DomainError
 
 KINDS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
 MAX_BYTES = 8 * 1024 * 1024
+MAX_UNPACKED = 64 * 1024 * 1024
 
 
 def document_text(filename: str, data: bytes) -> str:
@@ -37,11 +38,19 @@ def document_text(filename: str, data: bytes) -> str:
 def _docx_text(data: bytes) -> str:
     import docx  # python-docx
 
+    damaged = DomainError("This .docx file could not be opened; it may be damaged. Save it again from Word.", field="upload")
+    try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise damaged from None
+    if unpacked > MAX_UNPACKED:  # a small file that unpacks to gigabytes
+        raise DomainError("This .docx file unpacks to more than a document holds; it cannot be read.", field="upload")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError):
-        raise DomainError("This .docx file could not be opened; it may be damaged. Save it again from Word.", field="upload") from None
-    return "\n\n".join(p.text.strip() for p in document.paragraphs if p.text.strip())
+        paragraphs = [p.text.strip() for p in document.paragraphs]
+    except Exception:  # a damaged file fails deep inside zip or XML parsing, in many ways
+        raise damaged from None
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 class _Paragraphs(HTMLParser):

@@ -166,3 +166,30 @@ def test_the_flag_shows_in_the_queues_and_the_claims_list(app, users, client_as)
     assert "text changed since it was checked" in client_as("reviewer").get("/queue").get_data(as_text=True)
     assert "text changed since it was checked" in editor.get("/review").get_data(as_text=True)
     assert "text changed since it was checked" in editor.get("/claims?status=open").get_data(as_text=True)
+
+
+def test_word_documents_damaged_inside_or_packed_to_explode_get_a_message():
+    import zipfile
+
+    import docx
+    import pytest
+
+    from factcheck.documents import document_text
+    from factcheck.errors import DomainError
+
+    saved = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("A paragraph.")
+    document.save(saved)
+    source, broken = zipfile.ZipFile(io.BytesIO(saved.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            out.writestr(item, data[:200] if item.filename == "word/document.xml" else data)
+    with pytest.raises(DomainError, match="could not be opened"):
+        document_text("cut.docx", broken.getvalue())
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("word/document.xml", b"0" * (65 * 1024 * 1024))
+    with pytest.raises(DomainError, match="unpacks to more"):
+        document_text("bomb.docx", bomb.getvalue())
