@@ -121,9 +121,10 @@ def test_a_word_document_becomes_a_revision(app, users, client_as):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    [first, second] = factories.scalars(app, select(ArticleRevision).where(ArticleRevision.article_id == article).order_by(ArticleRevision.number))
-    assert second.source.value == "upload" and second.source_detail == "budget-v2.docx"
-    assert second.body.startswith("Council budget\n\n") and second.body.endswith("A paragraph added in Word.")
+    rows = factories.scalars(app, select(ArticleRevision).where(ArticleRevision.article_id == article).order_by(ArticleRevision.number))
+    assert [(r.number, r.source.value, r.source_detail) for r in rows] == [(1, "paste", None), (2, "upload", "budget-v2.docx")]
+    body = factories.scalars(app, select(ArticleRevision.body).where(ArticleRevision.id == rows[1].id))[0]
+    assert body.startswith("Council budget\n\n") and body.endswith("A paragraph added in Word.")
 
 
 def test_a_damaged_word_document_is_explained_on_the_form(app, users, client_as):

@@ -68,7 +68,9 @@ class ArticleRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     number: Mapped[int]
-    body: Mapped[str] = mapped_column(Text)
+    # Loaded only when read: the article page counts revisions and a new claim finds the latest
+    # one without reading every earlier text.
+    body: Mapped[str] = mapped_column(Text, deferred=True)
     source: Mapped[RevisionSource] = mapped_column(enum_column(RevisionSource, "revision_source"))
     # The file name of an upload or the address a text was fetched from.
     source_detail: Mapped[str | None] = mapped_column(String(SOURCE_DETAIL_MAX))

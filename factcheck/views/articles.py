@@ -5,7 +5,7 @@ from collections import defaultdict
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from .. import workflow
 from ..extensions import db
@@ -196,7 +196,7 @@ def revisions(article_id: int):
         .where(ArticleRevision.article_id == article.id)
         .group_by(ArticleRevision.id)
         .order_by(ArticleRevision.number.desc())
-        .options(selectinload(ArticleRevision.created_by))
+        .options(selectinload(ArticleRevision.created_by), undefer(ArticleRevision.body))  # word counts
     ).all()
     return render_template("articles/revisions.html", article=article, rows=rows)
 
