@@ -128,6 +128,11 @@ def test_phone_shows_lists_and_claim_page_without_sideways_scrolling(app, demo, 
     note = editor.locator(".timeline .note", has_text="stats.example.org")
     assert note.count() == 1 and note.bounding_box()["x"] + note.bounding_box()["width"] <= 390
 
+    admin = signed_in(browser, live_server, "admin", PHONE)
+    admin.goto(f"{live_server}/admin/users")
+    assert overflow(admin) == {"width": 390, "clipped": []}
+    assert admin.get_by_text("editor@demo.factcheck.example").is_visible()
+
 
 def contrast(a: str, b: str = "rgb(255, 255, 255)") -> float:
     def luminance(colour: str) -> float:
