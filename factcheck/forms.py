@@ -231,6 +231,7 @@ class NewArticleForm(ArticleForm):
         if not typed_date and found.published_on:
             self.published_on.data = found.published_on
             self.published_on.raw_data = [found.published_on.isoformat()]
+            self.published_on.process_errors = []  # an empty date box reads as "not a valid date" until filled
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -122,7 +122,7 @@ def closed_port() -> int:
 
 def test_an_article_comes_in_from_a_link_with_its_headline_outlet_and_date(app, client_as, site):
     editor = client_as("editor")
-    response = editor.post("/articles/new", data={"link": f"{site.base}/go/bridge"})
+    response = editor.post("/articles/new", data={"link": f"{site.base}/go/bridge", "published_on": "", "title": ""})
     assert response.status_code == 302, page_text(response)[:600]
     shown = editor.get(response.headers["Location"])
     assert f"Article fetched from 127.0.0.1 (by Pat Example) and split into 3 sentences" in page_text(shown)
