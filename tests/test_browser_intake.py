@@ -65,3 +65,25 @@ def test_editor_brings_in_an_article_from_its_link(app, users, browser, live_ser
         for name in ("new-article-1280.png", "new-article-link-error-1280.png", "new-article-link-error-390.png"):
             (tmp_path / name).replace(os.path.join(shots, name))
     assert not errors, errors
+
+
+def test_a_text_too_large_to_send_comes_back_with_the_reason(app, users, browser, live_server):  # noqa: F811
+    email = factories.get(app, factories.User, users["editor"]).email
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server}/articles/new")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("input[name=link]")
+    text = ("市议会周二批准了明年的预算，总额为四亿一千二百万元。" * 20 + "\n\n") * 1100  # about 1.7 MB of UTF-8
+    page.fill("input[name=title]", "A very long report")
+    page.eval_on_selector(  # as a paste does: the value at once, one input event
+        "textarea[name=body]", "(el, text) => { el.value = text; el.dispatchEvent(new Event('input', {bubbles: true})); }", text
+    )
+    page.click("text=Save and split into sentences")
+    page.wait_for_selector("#body-error")
+    assert "The text is too long to send" in page.inner_text("#body-error")
+    assert page.input_value("input[name=title]") == "A very long report"  # put back from the browser tab
+    assert page.eval_on_selector("textarea[name=body]", "el => el.value") == text
+    assert "What you typed before has been put back" in page.inner_text("main")

@@ -93,6 +93,24 @@ def new():
     )
 
 
+@bp.errorhandler(413)
+def too_large(_error):
+    """A text or file larger than a request may carry: the new-article form again, with the
+    reason beside the field (what was typed comes back from the browser tab, static/drafts.js)."""
+    if request.endpoint != "articles.new" or not current_user.is_authenticated or not current_user.can_manage_articles:
+        return render_template("errors/error.html", code=413, message="That upload is too large."), 413
+    form = NewArticleForm(formdata=None)  # the request's own form cannot be read
+    size, limit = (request.content_length or 0) / 1024 / 1024, current_app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024
+    if size > limit:
+        form.upload.errors = [f"What was sent is {size:.1f} MB, more than the {limit:g} MB a file may have."]
+    else:
+        form.body.errors = [
+            f"The text is too long to send ({size:.1f} MB); an article holds up to {Article.BODY_MAX:,} "
+            "characters. Shorten it, or split it into two articles."
+        ]
+    return render_template("articles/form.html", form=form, article=None, keep_drafts=True), 413
+
+
 def _created_said(article: Article, found: Extracted | None) -> str:
     split = f"split into {len(article.sentences)} sentences. Select text or tick sentences to create claims."
     if found is None:
