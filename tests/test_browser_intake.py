@@ -46,6 +46,7 @@ def test_editor_brings_in_an_article_from_its_link(app, users, browser, live_ser
     page.click("button:has-text('Fetch again')")
     page.wait_for_selector(".flashes")
     assert "No change since revision 1." in page.inner_text(".flashes")
+    page.screenshot(path=str(tmp_path / "article-from-link-1280.png"))
 
     phone = browser.new_context(viewport=PHONE).new_page()
     phone.goto(f"{live_server}/login")
@@ -62,7 +63,7 @@ def test_editor_brings_in_an_article_from_its_link(app, users, browser, live_ser
 
     shots = os.environ.get("FACTCHECK_SCREENSHOTS")
     if shots:  # keep them for a person to look at
-        for name in ("new-article-1280.png", "new-article-link-error-1280.png", "new-article-link-error-390.png"):
+        for name in ("article-from-link-1280.png", "new-article-1280.png", "new-article-link-error-1280.png", "new-article-link-error-390.png"):
             (tmp_path / name).replace(os.path.join(shots, name))
     assert not errors, errors
 
