@@ -47,3 +47,11 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = 20
 LOGIN_MAX_FAILURES_PER_DEVICE = 5
 LOGIN_THROTTLE_WINDOW_SECONDS = 60
 LOGIN_DEVICE_COOKIE_DAYS = 365
+
+# Articles fetched from a link (factcheck.outgoing, factcheck.intake). Only public addresses are
+# fetched; networks listed here (CIDR blocks separated by commas or spaces, e.g. "10.20.0.0/16"
+# for an intranet, "127.0.0.0/8" for tests) are reachable too. The environment variable of the
+# same name overrides it.
+FETCH_ALLOWED_NETWORKS = ""
+FETCH_TIMEOUT_SECONDS = 10.0  # per connection and per read, for each redirect hop
+FETCH_MAX_BYTES = 5 * 1024 * 1024  # a page larger than this is not read; the editor pastes instead

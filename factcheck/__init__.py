@@ -107,6 +107,12 @@ def config_problems(config, production: bool) -> list[str]:
             problems.append("APP_URL is the development address; links to claims in exports start with it.")
         if not config.get("SESSION_COOKIE_SECURE"):
             problems.append("SESSION_COOKIE_SECURE is off; serve over https.")
+    from .outgoing import parse_networks
+
+    try:
+        parse_networks(config.get("FETCH_ALLOWED_NETWORKS"))
+    except ValueError as error:  # every fetch from a link would fail until it is fixed
+        problems.append(f"{error}; articles cannot be fetched from a link until it is fixed.")
     return problems
 
 
@@ -119,6 +125,6 @@ def _config_from_environment(app: Flask) -> None:
             if url.startswith(prefix):
                 url = "postgresql+psycopg://" + url[len(prefix):]
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE", "APP_URL"):
+    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE", "APP_URL", "FETCH_ALLOWED_NETWORKS"):
         if env.get(key):
             app.config[key] = env[key]

@@ -1,6 +1,8 @@
 """flask commands for operators and scripts (flask --app factcheck COMMAND --help for each):
 - create-user EMAIL --role ROLE: an account (there is no public sign-up)
 - seed-demo: the demo newsroom in an empty database
+- add-article (FILE | --from-url URL) --by EMAIL [--title T] [--outlet O]: a new article from a
+  document or a web page; prints its id
 - add-revision ARTICLE_ID FILE --by EMAIL: a new version of an article's text; claims follow it
 - export-verdicts: verdicts as CSV, with the claims list's filters
 - export-claimreview: published verdicts as schema.org ClaimReview JSON
@@ -38,6 +40,67 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(train_suggester_command)
     app.cli.add_command(evaluate_suggester_command)
     app.cli.add_command(add_revision_command)
+    app.cli.add_command(add_article_command)
+
+
+def _editor(email: str):
+    from sqlalchemy import func, select
+
+    from .models import User
+
+    by = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if by is None:
+        raise click.ClickException(f"There is no account for {email}.")
+    return by
+
+
+@click.command("add-article")
+@click.argument("file", type=click.File("rb"), required=False)
+@click.option("--from-url", "url", default=None, help="Fetch the article from this address instead of a FILE.")
+@click.option("--by", "email", required=True, help="The editor bringing the article in (their email).")
+@click.option("--title", default=None, help="The headline (taken from the page when fetching, if it has one).")
+@click.option("--outlet", default=None, help="Where it was published (from the page's site name when fetching).")
+@with_appcontext
+def add_article_command(file, url: str | None, email: str, title: str | None, outlet: str | None) -> None:
+    """Add an article from FILE (.txt, .md, .html or .docx; - for standard input, as plain text)
+    or from the web page at --from-url, which also gives its headline, outlet and date. Prints
+    the new article's id."""
+    from . import workflow
+    from .documents import document_text
+    from .errors import DomainError
+    from .intake import fetch_article
+    from .models import Article, RevisionSource
+
+    if (file is None) == (url is None):
+        raise click.ClickException("Give either a FILE or --from-url URL (one of them).")
+    by = _editor(email)
+    fields: dict = {"url": None, "published_on": None}
+    try:
+        if url is not None:
+            found = fetch_article(url, current_app.config)
+            body, source, detail = found.text, RevisionSource.LINK, found.url
+            title, outlet = title or found.title, outlet or found.outlet
+            fields = {"url": found.url, "published_on": found.published_on}
+        else:
+            name = getattr(file, "name", "<stdin>")
+            name = "stdin.txt" if name in ("<stdin>", "-") else name
+            body, source = document_text(name, file.read()), RevisionSource.UPLOAD
+            detail = None if name == "stdin.txt" else name.rsplit("/", 1)[-1]
+        if not (title or "").strip():
+            raise click.ClickException("Give the headline with --title" + (" (the page has none)." if url else "."))
+        if not (outlet or "").strip():
+            raise click.ClickException("Say where it was published with --outlet.")
+        if len(title.strip()) > Article.TITLE_MAX or len(outlet.strip()) > Article.OUTLET_MAX:
+            raise click.ClickException(
+                f"The headline may have {Article.TITLE_MAX} characters and the outlet {Article.OUTLET_MAX}."
+            )
+        article = workflow.create_article(
+            by=by, body=body, title=title.strip(), outlet=outlet.strip(), source=source, source_detail=detail, **fields
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(article.id)
 
 
 @click.command("add-revision")

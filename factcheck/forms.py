@@ -199,6 +199,51 @@ class ArticleForm(VersionedForm):
         return valid
 
 
+class NewArticleForm(ArticleForm):
+    """A new article: its text pasted, uploaded, or fetched from a link (intake.py)."""
+
+    link = StringField(
+        "Fetch from a link",
+        validators=[Optional(), Length(max=Article.URL_MAX), web_address],
+        description="The address of the article's page. factcheck fetches it and takes the text, "
+        "headline, outlet and date from it; a headline or outlet you type below wins.",
+        render_kw={"inputmode": "url", "autocomplete": "url", "placeholder": "https://"},
+    )
+
+    fetched_from: str | None = None  # the page the text was taken from
+
+    @property
+    def fetching(self) -> bool:
+        """A link was given and no text: the text comes from the link."""
+        return bool((self.link.data or "").strip()) and not self.uploaded_name and not (self.body.data or "").strip()
+
+    def take(self, found) -> None:
+        """Fill the form from a fetched page (intake.Extracted): the text, the final address, and
+        the headline, outlet and date where the editor left them empty."""
+        self.fetched_from = found.url
+        self.body.data = found.text
+        self.url.data = found.url[: Article.URL_MAX]
+        if not (self.title.data or "").strip() and found.title:
+            self.title.data = found.title
+        if not (self.outlet.data or "").strip() and found.outlet:
+            self.outlet.data = found.outlet
+        typed_date = (self.published_on.raw_data or [""])[0]
+        if not typed_date and found.published_on:
+            self.published_on.data = found.published_on
+            self.published_on.raw_data = [found.published_on.isoformat()]
+            self.published_on.process_errors = []  # an empty date box reads as "not a valid date" until filled
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if (self.link.data or "").strip() and not self.fetched_from and not self.fetching:
+            self.link.errors.append(
+                "Give a link or the article's text, not both: clear the link to save the text below, "
+                "or clear the text (and file) to fetch the page."
+            )
+            return False
+        return valid
+
+
 class ClaimForm(Form):
     start = IntegerField("From character", validators=[InputRequired(message="Give the start of the span.")])
     end = IntegerField("To character", validators=[InputRequired(message="Give the end of the span.")])

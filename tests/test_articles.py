@@ -72,6 +72,29 @@ def test_a_text_over_the_limit_in_chinese_gets_the_forms_message(client_as):
     assert CHINESE in response.get_data(as_text=True)  # what was pasted stays in the form
 
 
+def test_a_text_too_large_to_send_gets_the_form_back_with_the_reason(client_as):
+    """Past MAX_FORM_MEMORY_SIZE a part of the (multipart) form cannot be read at all: the form
+    comes back with the reason beside the text, and the browser tab puts the typing back
+    (data-keep-drafts, static/drafts.js)."""
+    body = CHINESE * (1_700_000 // len(CHINESE.encode()) + 1)  # about 1.7 MB of UTF-8
+    response = _post_multipart(client_as("editor"), {**GOOD, "body": body})
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "The text is too long to send (1.6 MB); an article holds up to 200,000 characters." in page
+    assert 'id="body-error"' in page and "data-keep-drafts" in page and 'name="csrf_token"' in page
+
+
+def test_an_oversized_request_elsewhere_gets_the_plain_413_page(app, users, client_as):
+    article = factories.make_article(app, users["editor"])
+    client = client_as("editor")
+    boundary, encoded = encode_multipart({**GOOD, "body": "x" * 1_700_000, "version": "1", "csrf_token": client.csrf_token()})
+    response = client.post(
+        f"/articles/{article}/edit", data=encoded, content_type=f"multipart/form-data; boundary={boundary}", csrf=False
+    )
+    assert response.status_code == 413
+    assert "That upload is too large." in response.get_data(as_text=True)
+
+
 def _post_bad(client, **changes):
     data = {**GOOD, **changes}
     if "upload" in changes:  # a new file object per request: the client closes it

@@ -45,6 +45,9 @@ MATRIX = [
     ("GET", "/articles/{article}", None, ALL, 200),
     ("GET", "/articles/{article}/edit", None, EDITORS, 200),
     ("POST", "/articles/{article}/edit", {**ARTICLE, "version": "1"}, EDITORS, 302),
+    # Fetch again: {linked}'s address is on this machine, which factcheck does not fetch from, so
+    # editors are told why (422) without a request leaving the test.
+    ("POST", "/articles/{linked}/fetch", {"version": "1"}, EDITORS, 422),
     ("GET", "/articles/{article}/revisions", None, ALL, 200),
     ("GET", "/articles/{article}/revisions/compare", None, ALL, 302),  # one revision: back to the list
     ("GET", "/articles/{article}/claims/new?start=0&end=10", None, EDITORS, 200),
@@ -144,6 +147,8 @@ def build(app, users, text: str) -> dict:
             db.session.add(view)
             db.session.commit()
             values["view"] = view.id
+    if "linked" in names:
+        values["linked"] = factories.make_article(app, users["editor"], url="http://127.0.0.1:9/story")
     if "target" in names:
         values["target"] = factories.make_user(app, role="reviewer")
     if "session" in names:

@@ -2,7 +2,9 @@
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, undefer
@@ -10,7 +12,9 @@ from sqlalchemy.orm import selectinload, undefer
 from .. import workflow
 from ..extensions import db
 from ..filters import db_id, db_ids
-from ..forms import ArticleForm, BulkForm
+from ..errors import DomainError
+from ..forms import ActionForm, ArticleForm, BulkForm, NewArticleForm
+from ..intake import Extracted, fetch_article
 from ..models import Article, ArticleRevision, AuditEvent, Claim, ClaimAnchor, RevisionSource
 from ..suggest import suggester
 from ..anchoring import marked_diff
@@ -55,29 +59,64 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     _require_editor()
-    form = ArticleForm()
+    form = NewArticleForm()
 
     def page(status: int):
+        if form.fetched_from:
+            form.body.data = ""  # the text came from the page, not from the editor: fetch it again
         return render_template("articles/form.html", form=form, article=None), status
 
+    source, detail, found = None, None, None
     if not form.is_submitted():
         return page(200)
     form.read_upload()
+    if form.fetching:
+        try:
+            found = fetch_article(form.link.data, current_app.config)
+        except DomainError as error:
+            form.link.errors = [error.message]
+            return page(422)
+        form.take(found)
+        source, detail = RevisionSource.LINK, found.url[: ArticleRevision.SOURCE_DETAIL_MAX]
+        form.link.data = form.link.data.strip()
+    else:
+        source = RevisionSource.UPLOAD if form.uploaded_name else RevisionSource.PASTE
+        detail = form.uploaded_name
     if not form.validate():
         return page(422)
     return commit_change(
-        lambda: workflow.create_article(
-            by=current_user, body=form.body.data, **_fields(form),
-            source=RevisionSource.UPLOAD if form.uploaded_name else RevisionSource.PASTE, source_detail=form.uploaded_name,
-        ),
+        lambda: workflow.create_article(by=current_user, body=form.body.data, **_fields(form), source=source, source_detail=detail),
         form=form,
         page=page,
-        done=lambda article: (
-            f"Article saved and split into {len(article.sentences)} sentences. "
-            "Select text or tick sentences to create claims."
-        ),
+        done=lambda article: _created_said(article, found),
         to=lambda article: url_for("articles.show", article_id=article.id),
     )
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """A text or file larger than a request may carry: the new-article form again, with the
+    reason beside the field (what was typed comes back from the browser tab, static/drafts.js)."""
+    if request.endpoint != "articles.new" or not current_user.is_authenticated or not current_user.can_manage_articles:
+        return render_template("errors/error.html", code=413, message="That upload is too large."), 413
+    form = NewArticleForm(formdata=None)  # the request's own form cannot be read
+    size, limit = (request.content_length or 0) / 1024 / 1024, current_app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024
+    if size > limit:
+        form.upload.errors = [f"What was sent is {size:.1f} MB, more than the {limit:g} MB a file may have."]
+    else:
+        form.body.errors = [
+            f"The text is too long to send ({size:.1f} MB); an article holds up to {Article.BODY_MAX:,} "
+            "characters. Shorten it, or split it into two articles."
+        ]
+    return render_template("articles/form.html", form=form, article=None, keep_drafts=True), 413
+
+
+def _created_said(article: Article, found: Extracted | None) -> str:
+    split = f"split into {len(article.sentences)} sentences. Select text or tick sentences to create claims."
+    if found is None:
+        return f"Article saved and {split}"
+    by = f" (by {found.author})" if found.author else ""
+    return f"Article fetched from {urlsplit(found.url).hostname}{by} and {split}"
 
 
 def _fields(form: ArticleForm) -> dict:
@@ -169,6 +208,40 @@ def edit(article_id: int):
             source_detail=form.uploaded_name, **_fields(form),
         ),
         form=form, obj=article, page=page, done=_revision_said,
+        to=url_for("articles.show", article_id=article.id),
+    )
+
+
+@bp.post("/<id:article_id>/fetch")
+def fetch_again(article_id: int):
+    """Fetch the article's address again; a changed text becomes a new revision, which every
+    claim follows, as when a new text is pasted or uploaded."""
+    article = load_article(article_id)
+    _require_editor(article)
+    form = ActionForm()
+
+    def page(status: int):
+        return show(article.id), status
+
+    if not form.validate():
+        flash("The form had expired; press Fetch again once more.", "error")
+        return page(422)
+    if not article.url:
+        flash("This article has no address to fetch; add one with Edit.", "error")
+        return page(422)
+    try:
+        found = fetch_article(article.url, current_app.config)
+    except DomainError as error:
+        flash(f"The article could not be fetched again. {error.message}", "error")
+        return page(422)
+    latest = article.revisions[-1].number if article.revisions else 1
+    return commit_change(
+        lambda: workflow.add_revision(
+            article, by=current_user, body=found.text, source=RevisionSource.LINK,
+            source_detail=found.url[: ArticleRevision.SOURCE_DETAIL_MAX], expected_version=form.expected_version,
+        ),
+        form=form, obj=article, page=page,
+        done=lambda result: _revision_said(result) if result else f"No change since revision {latest}.",
         to=url_for("articles.show", article_id=article.id),
     )
 
