@@ -53,5 +53,5 @@ LOGIN_DEVICE_COOKIE_DAYS = 365
 # for an intranet, "127.0.0.0/8" for tests) are reachable too. The environment variable of the
 # same name overrides it.
 FETCH_ALLOWED_NETWORKS = ""
-FETCH_TIMEOUT_SECONDS = 10.0  # per connection and per read, for each redirect hop
+FETCH_TIMEOUT_SECONDS = 10.0  # per connection and per read; a whole fetch, redirects included, ends after twice this (under the web worker's 30 s)
 FETCH_MAX_BYTES = 5 * 1024 * 1024  # a page larger than this is not read; the editor pastes instead

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -147,18 +148,33 @@ def fetch(
     max_bytes: int = 5 * 1024 * 1024,
     max_redirects: int = 5,
     timeout: float = 10.0,
+    deadline: float | None = None,
 ) -> Fetched:
     """GET `url`, following at most `max_redirects` redirects, each checked like the first; the body
-    is read up to `max_bytes` and the request abandoned beyond it. Raises OutgoingRefused with a
-    message for the person who gave the address."""
+    is read up to `max_bytes` and the request abandoned beyond it. `timeout` bounds each wait
+    (connecting, each read); `deadline` (default twice `timeout`) bounds the whole fetch, redirects
+    and a page that trickles in included, so a request never outlasts the web worker. Raises
+    OutgoingRefused with a message for the person who gave the address."""
     current = url
+    total = deadline if deadline is not None else 2 * timeout
+    ends = time.monotonic() + total
+    late = OutgoingRefused(
+        f"The page took longer than {total:g} seconds to arrive. Try again later, or paste the "
+        "text instead."
+    )
     with client(allowed, timeout) as http:
         for _hop in range(max_redirects + 1):
             problem = web_address_problem(current)
             if problem:
                 raise OutgoingRefused(problem)
+            left = ends - time.monotonic()
+            if left <= 0:
+                raise late
+            wait = httpx.Timeout(min(timeout, left), connect=min(timeout, 5.0, left))
             try:
-                with http.stream("GET", current, headers={"Accept": "text/html,*/*;q=0.5"}) as response:
+                with http.stream(
+                    "GET", current, headers={"Accept": "text/html,*/*;q=0.5"}, timeout=wait
+                ) as response:
                     if response.status_code in REDIRECTS and response.headers.get("location"):
                         current = urljoin(current, response.headers["location"])
                         continue
@@ -173,6 +189,8 @@ def fetch(
                         raise OutgoingRefused(_too_large(max_bytes))
                     chunks, size = [], 0
                     for chunk in response.iter_bytes():
+                        if time.monotonic() > ends:
+                            raise late
                         size += len(chunk)
                         if size > max_bytes:
                             raise OutgoingRefused(_too_large(max_bytes))

@@ -37,6 +37,14 @@ class Pages(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(30):
                 self.wfile.write(b"y" * 10_000)
+        elif self.path == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            for _ in range(20):
+                self.wfile.write(b"<p>more</p>")
+                self.wfile.flush()
+                threading.Event().wait(0.1)
         elif self.path == "/slow":
             threading.Event().wait(2)
             self._send(200, "text/html", "late")
@@ -149,6 +157,13 @@ def test_a_page_over_the_size_cap_is_abandoned(site):
 def test_a_slow_page_times_out(site):
     with pytest.raises(OutgoingRefused, match="longer than 0.5 seconds"):
         fetch(f"{site}/slow", allowed=LOCAL, timeout=0.5)
+
+
+def test_a_page_that_trickles_in_is_abandoned_at_the_deadline(site):
+    """Each read arrives within the timeout, but the whole page would take two seconds."""
+    with pytest.raises(OutgoingRefused, match="longer than 0.5 seconds to arrive"):
+        fetch(f"{site}/trickle", allowed=LOCAL, timeout=1, deadline=0.5)
+    assert fetch(f"{site}/trickle", allowed=LOCAL, timeout=1, deadline=5).body.count(b"more") == 20
 
 
 def test_missing_page_and_unreachable_server_say_so(site):
