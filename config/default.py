@@ -47,3 +47,12 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = 20
 LOGIN_MAX_FAILURES_PER_DEVICE = 5
 LOGIN_THROTTLE_WINDOW_SECONDS = 60
 LOGIN_DEVICE_COOKIE_DAYS = 365
+
+# Reader tips: how many one address may send per window, and how long a reader's contact is
+# kept (then erased by `flask purge-tip-contacts`, and whenever the inbox is opened).
+TIPS_PER_ADDRESS = 5
+TIP_WINDOW_SECONDS = 60 * 60
+TIP_CONTACT_DAYS = 30
+# The publisher in ClaimReview: a logo address (default: the app's icon) and a postal address.
+NEWSROOM_LOGO_URL = None
+NEWSROOM_ADDRESS = None

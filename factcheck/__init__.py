@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine)
 
     from . import cli, security, templating
-    from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues
+    from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues, tips
 
     app.url_map.converters["id"] = IdConverter  # before any route is added
 
@@ -67,7 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)
     templating.init_app(app)
-    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public):
+    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public, tips):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app

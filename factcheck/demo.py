@@ -3,6 +3,7 @@ status. The events, people and outlets are made up for the demo."""
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from .extensions import db
@@ -178,9 +179,11 @@ def seed_demo() -> bool:
 
     from .models import DropReason, Rating, utcnow
     from .ratings import install_default_scale
+    from .policies import install_default_pages
     from . import workflow
 
     install_default_scale()
+    install_default_pages(current_app.config["NEWSROOM_NAME"])
     editor_email = DEMO_USERS[1][0]
     if db.session.scalar(select(User.id).where(User.email == editor_email)) is not None:
         return False
