@@ -119,6 +119,9 @@ def _config_from_environment(app: Flask) -> None:
             if url.startswith(prefix):
                 url = "postgresql+psycopg://" + url[len(prefix):]
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE", "APP_URL"):
+    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE", "APP_URL", "NEWSROOM_LOGO_URL", "NEWSROOM_ADDRESS"):
         if env.get(key):
             app.config[key] = env[key]
+    for key in ("TIP_CONTACT_DAYS", "TIPS_PER_ADDRESS"):
+        if env.get(key, "").isdigit():
+            app.config[key] = int(env[key])

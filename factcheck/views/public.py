@@ -61,6 +61,11 @@ def _verdict_stamp(number: int):
     ).first()
 
 
+def _changed(stamp) -> datetime:
+    """The verdict page's last change: its latest approval, or a source withheld since."""
+    return max(t for t in (stamp[0], stamp[3]) if t is not None)
+
+
 def _load_published(number: int) -> Claim:
     return db.session.scalar(
         select(Claim).where(Claim.id == number, PUBLISHED)
@@ -102,7 +107,7 @@ def verdict(claim_id: str):
             newsroom=newsroom(),
         )
 
-    return conditional(validator(*stamp), render, last_modified=stamp[0])
+    return conditional(validator(*stamp), render, last_modified=_changed(stamp))
 
 
 @bp.get("/verdicts/<id:claim_id>/card")
@@ -118,7 +123,7 @@ def embed(claim_id: int):
         published = published_verdict(claim, scale() if not claim.published_snapshot else [])
         return render_template("public/card.html", verdict=published, page_url=verdict_url(claim.id), newsroom=newsroom())
 
-    return conditional(validator(*stamp), render, last_modified=stamp[0])
+    return conditional(validator(*stamp), render, last_modified=_changed(stamp))
 
 
 # -- lists of verdicts ------------------------------------------------------------------------
@@ -257,7 +262,8 @@ def archive():
             filtered=bool(args), newsroom=newsroom(),
         )
 
-    return conditional(validator(latest, scale_stamp), render, last_modified=latest)
+    # ETag only: a renamed rating changes the filter, and no time stands for that.
+    return conditional(validator(latest, scale_stamp), render)
 
 
 def _months() -> list[date]:
