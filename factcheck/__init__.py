@@ -62,8 +62,10 @@ def create_app(config: dict | None = None) -> Flask:
     @app.teardown_request
     def roll_back_what_was_not_committed(_error=None) -> None:
         # A view commits what it changed; whatever it left (an error, an abort) is undone here,
-        # so no view has to remember to roll back.
-        db.session.rollback()
+        # so no view has to remember to roll back. (A request that never used the session, such
+        # as a public page answered from its validator, has none to roll back.)
+        if db.session.registry.has():
+            db.session.rollback()
 
     security.init_app(app)
     templating.init_app(app)

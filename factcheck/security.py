@@ -49,6 +49,12 @@ class PublicPageSessions(SecureCookieSessionInterface):
     vary on the reader's cookie: it is the same page for everyone. Should such a page ever change
     the session, the session wins and the page is made private."""
 
+    def open_session(self, app, request):
+        # Most readers send no cookie: skip building the signing serializer for them.
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app, session, response) -> None:
         if response.headers.get("Cache-Control", "").startswith("public"):
             if not session.modified:

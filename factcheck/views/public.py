@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..caching import conditional, validator
@@ -33,10 +33,45 @@ SEARCH_WORDS = 8
 PUBLISHED = Claim.first_published_at.is_not(None)
 
 
+# The validators' queries are built once and run on a connection of their own, outside the
+# ORM session: on a page already rendered they are all the request does.
+LATEST_PUBLICATION = select(func.max(Claim.approved_at)).where(PUBLISHED)
+_WITHHELD = select(Evidence).where(Evidence.claim_id == Claim.id, Evidence.withheld.is_(True))
+VERDICT_STAMP = select(
+    Claim.approved_at, Claim.corrected_at,
+    _WITHHELD.with_only_columns(func.count()).scalar_subquery(),
+    _WITHHELD.with_only_columns(func.max(Evidence.updated_at)).scalar_subquery(),
+).where(Claim.id == bindparam("number"), PUBLISHED)
+
+
+_compiled: dict = {}
+
+
+def _stamp(statement, **params) -> tuple:
+    """One row of a validator query, run straight on a pooled connection: compiled once per
+    database, with no ORM session and no transaction of its own to begin and end (a single
+    SELECT reads one consistent snapshot). Times come back as datetimes on both databases."""
+    engine = db.engine
+    key = (id(statement), engine.dialect.name)
+    if key not in _compiled:
+        compiled = statement.compile(dialect=engine.dialect)
+        _compiled[key] = (str(compiled), compiled.positiontup if compiled.positional else None)
+    sql, positions = _compiled[key]
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, tuple(params[name] for name in positions) if positions is not None else params)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()
+    return tuple(datetime.fromisoformat(v) if isinstance(v, str) else v for v in row) if row else None
+
+
 def _latest_publication() -> datetime | None:
     """When a verdict was last approved or corrected: every list of verdicts changes then, and
     only then (a published verdict is never unpublished)."""
-    return db.session.scalar(select(func.max(Claim.approved_at)).where(PUBLISHED))
+    return _stamp(LATEST_PUBLICATION)[0]
 
 
 def _json_for_script(value) -> Markup:
@@ -51,14 +86,7 @@ def _json_for_script(value) -> Markup:
 def _verdict_stamp(number: int):
     """What the verdict page depends on, in one indexed query: its approval and correction
     times and its withheld sources (withholding one hides it at once). None when unpublished."""
-    withheld = select(Evidence).where(Evidence.claim_id == Claim.id, Evidence.withheld.is_(True))
-    return db.session.execute(
-        select(
-            Claim.approved_at, Claim.corrected_at,
-            withheld.with_only_columns(func.count()).scalar_subquery(),
-            withheld.with_only_columns(func.max(Evidence.updated_at)).scalar_subquery(),
-        ).where(Claim.id == number, PUBLISHED)
-    ).first()
+    return _stamp(VERDICT_STAMP, number=number)
 
 
 def _changed(stamp) -> datetime:
