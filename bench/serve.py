@@ -1,5 +1,7 @@
-"""The claims list and the dashboard under gunicorn at 100,000 claims, against a bare Flask page
-served by the same gunicorn settings: requests per second and p95, and the ratio.
+"""The claims list, the dashboard and the public pages under gunicorn at 100,000 claims, against a
+bare Flask page served by the same gunicorn settings: requests per second and p95, and the ratio.
+Public pages are asked for as a reader would, without a cookie: a published verdict, the first
+page of /claimreview.json, and the verdict again with the ETag a reader holds (a 304).
 
     .venv/bin/python bench/generate.py --claims 100000 --out /tmp/factcheck-bench.db
     .venv/bin/python bench/serve.py /tmp/factcheck-bench.db [--workers 3] [--clients 8] [--seconds 10]
@@ -27,6 +29,28 @@ PAGES = {"health check": "/healthz", "claims list": "/claims?status=approved&sor
 
 def database_url(given: str) -> str:
     return given if "://" in given else f"sqlite:///{given}"
+
+
+def published_claim(database: str) -> int:
+    from sqlalchemy import select
+
+    from factcheck import create_app
+    from factcheck.extensions import db
+    from factcheck.models import Claim
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET})
+    with app.app_context():
+        return db.session.scalar(
+            select(Claim.id).where(Claim.first_published_at.is_not(None)).order_by(Claim.id.desc()).limit(1)
+        )
+
+
+def etag_of(port: int, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    return response.getheader("ETag")
 
 
 def session_cookie(database: str) -> str:
@@ -59,20 +83,22 @@ def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
     return process
 
 
-def load(port: int, path: str, cookie: str | None, clients: int, seconds: float) -> tuple[float, float, int]:
+def load(port: int, path: str, cookie: str | None, clients: int, seconds: float, headers: dict | None = None,
+         expect: int = 200) -> tuple[float, float, int]:
     latencies: list[float] = []
     errors = []
     stop = time.perf_counter() + seconds
 
     def client():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        headers = {"Cookie": f"factcheck_session={cookie}"} if cookie else {}
+        sent = {"Cookie": f"factcheck_session={cookie}"} if cookie else {}
+        sent.update(headers or {})
         while time.perf_counter() < stop:
             started = time.perf_counter()
-            conn.request("GET", path, headers=headers)
+            conn.request("GET", path, headers=sent)
             response = conn.getresponse()
             response.read()
-            if response.status != 200:
+            if response.status != expect:
                 errors.append(response.status)
             latencies.append(time.perf_counter() - started)
 
@@ -109,15 +135,21 @@ def main() -> None:
     try:
         for name, path in PAGES.items():
             results[name] = load(8092, path, cookie, args.clients, args.seconds)
+        verdict = f"/verdicts/{published_claim(database)}"
+        results["verdict page"] = load(8092, verdict, None, args.clients, args.seconds)
+        results["claimreview.json"] = load(8092, "/claimreview.json", None, args.clients, args.seconds)
+        results["verdict, 304"] = load(8092, verdict, None, args.clients, args.seconds,
+                                       headers={"If-None-Match": etag_of(8092, verdict)}, expect=304)
     finally:
         server.terminate()
         server.wait(10)
     print(f"{database.split('://')[0]}, gunicorn --workers {args.workers}, {args.clients} keep-alive clients, {args.seconds:.0f} s each")
     bare = results["bare Flask page"][0]
     for name, (rps, p95, errors) in results.items():
-        ratio = f"{rps / bare:.2f}x of the bare page" if name in PAGES else ""
+        ratio = f"{rps / bare:.2f}x of the bare page" if name != "bare Flask page" else ""
         print(f"{name:18} {rps:8.1f} requests/s   p95 {p95:6.1f} ms   errors {errors}   {ratio}")
-    print("targets: claims list >= 0.5x and p95 < 100 ms; dashboard p95 < 200 ms")
+    print("targets: claims list >= 0.5x and p95 < 100 ms; dashboard p95 < 200 ms; verdict page >= 0.5x;")
+    print("         claimreview.json >= 0.25x; a 304 costs no more than the health check")
 
 
 if __name__ == "__main__":

@@ -55,3 +55,11 @@ LOGIN_DEVICE_COOKIE_DAYS = 365
 FETCH_ALLOWED_NETWORKS = ""
 FETCH_TIMEOUT_SECONDS = 10.0  # per connection and per read; a whole fetch, redirects included, ends after twice this (under the web worker's 30 s)
 FETCH_MAX_BYTES = 5 * 1024 * 1024  # a page larger than this is not read; the editor pastes instead
+# Reader tips: how many one address may send per window, and how long a reader's contact is
+# kept (then erased by `flask purge-tip-contacts`, and whenever the inbox is opened).
+TIPS_PER_ADDRESS = 5
+TIP_WINDOW_SECONDS = 60 * 60
+TIP_CONTACT_DAYS = 30
+# The publisher in ClaimReview: a logo address (default: the app's icon) and a postal address.
+NEWSROOM_LOGO_URL = None
+NEWSROOM_ADDRESS = None

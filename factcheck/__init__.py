@@ -55,19 +55,21 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine)
 
     from . import cli, security, templating
-    from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues
+    from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues, tips
 
     app.url_map.converters["id"] = IdConverter  # before any route is added
 
     @app.teardown_request
     def roll_back_what_was_not_committed(_error=None) -> None:
         # A view commits what it changed; whatever it left (an error, an abort) is undone here,
-        # so no view has to remember to roll back.
-        db.session.rollback()
+        # so no view has to remember to roll back. (A request that never used the session, such
+        # as a public page answered from its validator, has none to roll back.)
+        if db.session.registry.has():
+            db.session.rollback()
 
     security.init_app(app)
     templating.init_app(app)
-    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public):
+    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public, tips):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app
@@ -125,6 +127,10 @@ def _config_from_environment(app: Flask) -> None:
             if url.startswith(prefix):
                 url = "postgresql+psycopg://" + url[len(prefix):]
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE", "APP_URL", "FETCH_ALLOWED_NETWORKS"):
+    for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE", "APP_URL", "FETCH_ALLOWED_NETWORKS",
+                "NEWSROOM_LOGO_URL", "NEWSROOM_ADDRESS"):
         if env.get(key):
             app.config[key] = env[key]
+    for key in ("TIP_CONTACT_DAYS", "TIPS_PER_ADDRESS"):
+        if env.get(key, "").isdigit():
+            app.config[key] = int(env[key])

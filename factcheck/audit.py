@@ -6,15 +6,15 @@ from datetime import date
 from typing import Any
 
 from .extensions import db
-from .models import Article, AuditEvent, Claim, Rating, User
+from .models import Article, AuditEvent, Claim, PolicyPage, Rating, Tip, User
 
-ENTITIES = {Article: "article", Claim: "claim", User: "user", Rating: "rating"}
+ENTITIES = {Article: "article", Claim: "claim", User: "user", Rating: "rating", PolicyPage: "policy_page", Tip: "tip"}
 
 
 def record(
     actor: User | None,
     action: str,
-    obj: Article | Claim | User | Rating,
+    obj: Article | Claim | User | Rating | PolicyPage | Tip,
     *,
     changes: dict[str, Any] | None = None,
     from_status: str | None = None,

@@ -30,6 +30,7 @@ ARTICLES_BATCH = 200  # an article brings its text and every sentence
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(purge_tip_contacts_command)
     app.cli.add_command(export_verdicts_command)
     app.cli.add_command(export_claimreview_command)
     app.cli.add_command(check_command)
@@ -177,6 +178,19 @@ def seed_demo_command() -> None:
     click.echo("Demo sign-ins (email / password):")
     for email, _name, role, password in DEMO_USERS:
         click.echo(f"  {role.value:<9} {email:<34} {password}")
+
+
+@click.command("purge-tip-contacts")
+@click.option("--days", type=int, default=None, help="Keep contacts this many days (default TIP_CONTACT_DAYS).")
+@with_appcontext
+def purge_tip_contacts_command(days: int | None) -> None:
+    """Delete readers' contacts from tips older than TIP_CONTACT_DAYS (for cron, daily)."""
+
+    from .workflow import erase_old_contacts
+
+    erased = erase_old_contacts(days=current_app.config["TIP_CONTACT_DAYS"] if days is None else days)
+    db.session.commit()
+    click.echo(f"{erased} contact{'s' if erased != 1 else ''} deleted.")
 
 
 @click.command("export-verdicts")

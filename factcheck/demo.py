@@ -3,6 +3,7 @@ status. The events, people and outlets are made up for the demo."""
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from .extensions import db
@@ -172,15 +173,25 @@ PLAN = {
 }
 
 
+# What readers sent through the tip form (the inbox at /tips).
+DEMO_TIPS = [
+    ("A post going round says Riverside's new bridge cost 2 billion dollars, more than the whole city budget.",
+     "https://social.example.org/posts/88213", "pat.reader@example.net"),
+    ("The radio ad says the harbour handles twice as many ships as five years ago. Is that true?", None, None),
+]
+
+
 def seed_demo() -> bool:
     """Create the demo newsroom unless its editor already exists. Returns True when it did."""
     from datetime import timedelta
 
     from .models import DropReason, Rating, utcnow
     from .ratings import install_default_scale
+    from .policies import install_default_pages
     from . import workflow
 
     install_default_scale()
+    install_default_pages(current_app.config["NEWSROOM_NAME"])
     editor_email = DEMO_USERS[1][0]
     if db.session.scalar(select(User.id).where(User.email == editor_email)) is not None:
         return False
@@ -233,4 +244,6 @@ def seed_demo() -> bool:
                     workflow.issue_correction(claim, by=editor, note=note)
                     workflow.save_verdict(claim, by=reviewer, rating=ratings[rating], rationale=rationale, submit=True)
                     workflow.approve(claim, by=editor, note=notice)
+    for text, seen_at, contact in DEMO_TIPS:
+        workflow.submit_tip(text=text, seen_at=seen_at, contact=contact)
     return True

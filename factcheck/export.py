@@ -150,8 +150,33 @@ def export_filename(today: date, status: str = "approved") -> str:
 
 
 def newsroom() -> dict:
-    """The publisher of the verdicts, as ClaimReview names it."""
-    return {"name": current_app.config["NEWSROOM_NAME"], "url": public_url("/")}
+    """The publisher of the verdicts, as ClaimReview names it: with its logo, its address when
+    configured, and the policy pages fact-check assessors and search engines look for."""
+    config = current_app.config
+    return {
+        "name": config["NEWSROOM_NAME"],
+        "url": public_url("/"),
+        "logo": config.get("NEWSROOM_LOGO_URL") or public_url("/static/favicon.svg"),
+        "address": config.get("NEWSROOM_ADDRESS"),
+        "policies": {
+            "correctionsPolicy": public_url("/corrections-policy"),
+            "verificationFactCheckingPolicy": public_url("/methodology"),
+            "ethicsPolicy": public_url("/about"),
+        },
+    }
+
+
+def publisher(newsroom: dict) -> dict:
+    """The newsroom as a schema.org Organization."""
+    organization = {"@type": "Organization", "name": newsroom["name"]}
+    if newsroom.get("url"):
+        organization["url"] = newsroom["url"]
+    if newsroom.get("logo"):
+        organization["logo"] = {"@type": "ImageObject", "url": newsroom["logo"]}
+    if newsroom.get("address"):
+        organization["address"] = newsroom["address"]
+    organization.update(newsroom.get("policies") or {})
+    return organization
 
 
 def public_url(path: str) -> str:
@@ -229,7 +254,7 @@ def claim_review(verdict: PublishedVerdict, page_url: str, newsroom: dict) -> di
     its number (bestRating the truest); one off it is given by name only. Empty values are left
     out rather than published empty, which validators reject."""
     rating = verdict.rating or {}
-    review_rating = {"@type": "Rating", "alternateName": rating.get("name", "")}
+    review_rating = {"@type": "Rating", "alternateName": rating.get("name", ""), "name": rating.get("name", "")}
     if rating.get("value") is not None:
         review_rating.update(ratingValue=rating["value"], bestRating=rating["best"], worstRating=rating["worst"])
     article = verdict.article
@@ -238,15 +263,14 @@ def claim_review(verdict: PublishedVerdict, page_url: str, newsroom: dict) -> di
         appearance["url"] = article["url"]
     if article.get("title"):
         appearance["headline"] = article["title"]
-    item: dict = {"@type": "Claim", "appearance": appearance}
+    # The article the desk checked is where the claim appeared, and the first place it did.
+    item: dict = {"@type": "Claim", "appearance": appearance, "firstAppearance": appearance}
     if article.get("published_on"):
         item["datePublished"] = article["published_on"].isoformat()
     if verdict.claimant.get("name"):
         kind = "Organization" if verdict.claimant.get("kind") == "organization" else "Person"
         item["author"] = {"@type": kind, "name": verdict.claimant["name"]}
-    author = {"@type": "Organization", "name": newsroom["name"]}
-    if newsroom.get("url"):
-        author["url"] = newsroom["url"]
+    author = publisher(newsroom)
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -257,6 +281,6 @@ def claim_review(verdict: PublishedVerdict, page_url: str, newsroom: dict) -> di
         "reviewRating": review_rating,
         "itemReviewed": item,
     }
-    if verdict.corrected_at:
-        review["dateModified"] = verdict.corrected_at.date().isoformat()
+    # The latest approval: the first publication, or the latest correction readers were told of.
+    review["dateModified"] = (verdict.corrected_at or verdict.first_published_at).date().isoformat()
     return review

@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, SavedView, User, utcnow
+from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, PolicyPage, Rating, RatingTone, Role, SavedView, Tip, User, utcnow
 from .clock import due_instant, today_in_newsroom
 from .documents import MAX_BYTES, document_text
 from .errors import DomainError
@@ -462,3 +462,46 @@ class RatingForm(Form):
         "in ClaimReview; purple and slate are for ratings off that line, such as Misleading or Unproven.",
     )
     needs_evidence = BooleanField("A verdict with this rating needs at least one evidence link", default=True)
+
+
+class PolicyPageForm(VersionedForm):
+    title = StringField("Title", validators=[DataRequired(PolicyPage.TITLE_REQUIRED), Length(max=PolicyPage.TITLE_MAX)])
+    body = TextAreaField(
+        "Text",
+        validators=[DataRequired(PolicyPage.BODY_REQUIRED), Length(max=PolicyPage.BODY_MAX)],
+        description="Markdown: ## for a heading, **bold**, *italic*, - for a list, [words](https://...) for a link. "
+        "HTML is shown as typed, not run.",
+    )
+
+
+class TipForm(Form):
+    """A reader's tip. `website` is a honeypot: hidden from people, filled in by bots."""
+
+    text = TextAreaField(
+        "What does the claim say?",
+        validators=[DataRequired(Tip.TEXT_REQUIRED), Length(max=Tip.TEXT_MAX, message=f"Keep it under {Tip.TEXT_MAX:,} characters.")],
+        description="In your own words, or copied from where you saw it.",
+    )
+    seen_at = StringField(
+        "Where did you see it? (optional)",
+        validators=[Optional(), Length(max=Tip.URL_MAX, message=f"The address is longer than {Tip.URL_MAX:,} characters."), web_address],
+        description="A link to the post, video or article, starting with https:// or http://.",
+    )
+    contact = StringField(
+        "How can we reach you? (optional)",
+        validators=[Optional(), Length(max=Tip.CONTACT_MAX, message=f"Keep the contact under {Tip.CONTACT_MAX} characters.")],
+        description="An email address or phone number, if you would like to hear back. Only our editors see it, "
+        "and it is deleted after a few weeks.",
+    )
+    website = StringField("Leave this field empty", validators=[Optional()])
+
+    def validate_website(self, field) -> None:
+        if (field.data or "").strip():
+            raise ValidationError(
+                "This form looked automated, so it was not sent. If you are a person, empty the field "
+                "labelled 'Leave this field empty' and send it again."
+            )
+
+
+class TipActionForm(VersionedForm):
+    into = IntegerField("Same as tip number", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import sessions
@@ -17,8 +18,14 @@ from .models import User
 
 # Everything else needs a signed-in, active user. New public pages must be added here on purpose.
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "static", "main.health", "public.verdict", "public.corrections", "public.claimreview_feed"}
+    {
+        "auth.login", "static", "main.health", "public.verdict", "public.corrections", "public.claimreview_feed",
+        "public.policy", "public.ratings", "public.archive", "public.atom", "public.sitemap", "public.embed",
+        "tips.new",
+    }
 )
+# Pages other sites may show in a frame: the verdict card, and nothing else.
+EMBEDDABLE_ENDPOINTS = frozenset({"public.embed"})
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -34,10 +41,31 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+EMBED_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
+class PublicPageSessions(SecureCookieSessionInterface):
+    """A public page that caches may keep (Cache-Control: public) sends no cookie and does not
+    vary on the reader's cookie: it is the same page for everyone. Should such a page ever change
+    the session, the session wins and the page is made private."""
+
+    def open_session(self, app, request):
+        # Most readers send no cookie: skip building the signing serializer for them.
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:
+        if response.headers.get("Cache-Control", "").startswith("public"):
+            if not session.modified:
+                return
+            response.headers["Cache-Control"] = "private, no-store"
+        super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:
     trust_proxies(app)
+    app.session_interface = PublicPageSessions()
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "warning"
@@ -61,12 +89,17 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if request.endpoint in EMBEDDABLE_ENDPOINTS:
+            headers["Content-Security-Policy"] = EMBED_SECURITY_POLICY
+        else:
+            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if current_user and current_user.is_authenticated:
+        # A public page a cache may keep is the same for everyone: the session is not read for it
+        # (reading it would add "Vary: Cookie" and keep shared caches from holding the page).
+        if not headers.get("Cache-Control", "").startswith("public") and current_user and current_user.is_authenticated:
             headers.setdefault("Cache-Control", "no-store")
         if app.config["SESSION_COOKIE_SECURE"]:  # served over https: browsers must never fall back
             headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")

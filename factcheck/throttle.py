@@ -139,3 +139,15 @@ def remember_device(response: Response, user: User) -> None:
         httponly=True,
         samesite="Lax",
     )
+
+
+def admit_tip() -> bool:
+    """Count a reader's tip against their address (TIPS_PER_ADDRESS per TIP_WINDOW_SECONDS);
+    False when over the limit. The address is kept only as a keyed hash, for the window."""
+    import hashlib
+
+    cfg = current_app.config
+    digest = hashlib.blake2b(client_address().encode(), key=current_app.secret_key.encode()[:64], digest_size=16).hexdigest()
+    now = utcnow()
+    since = now - timedelta(seconds=cfg["TIP_WINDOW_SECONDS"])
+    return _count(f"tip:{digest}", now, since) <= cfg["TIPS_PER_ADDRESS"]

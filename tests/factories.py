@@ -157,3 +157,14 @@ def claim_in(app, status: str, *, editor: int, reviewer: int, article: int | Non
         assert claim.status == status
         db.session.commit()
     return claim_id
+
+
+def tip(app, text: str = "The mayor said bus fares fell by half.", seen_at: str | None = "https://social.example.org/p/1",
+        contact: str | None = "reader@example.net") -> int:
+    """A reader's tip, as the public form leaves it."""
+    from factcheck.workflow import submit_tip
+
+    with app.app_context():
+        made = submit_tip(text=text, seen_at=seen_at, contact=contact)
+        db.session.commit()
+        return made.id

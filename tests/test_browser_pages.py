@@ -40,6 +40,8 @@ def demo(app):
         ids[ClaimStatus.RETURNED] = claim.id
         ids["article"] = db.session.scalar(select(Claim.article_id).where(Claim.id == ids[ClaimStatus.APPROVED]))
         ids["published"] = db.session.scalar(select(Claim.id).where(Claim.corrected_at.is_not(None)).order_by(Claim.id))
+        workflow.submit_tip(text="The mayor said fares fell by half.", seen_at="https://social.example.org/p/1", contact="r@example.net")
+        db.session.commit()
         return ids
 
 
@@ -72,9 +74,9 @@ def staff_pages(ids) -> dict[str, list[str]]:
     return {
         "editor": ["/dashboard", "/claims", "/claims?status=open&sort=due", "/review", "/articles/",
                    f"/articles/{ids['article']}", "/articles/new", *claims, f"/claims/{ids[ClaimStatus.UNASSIGNED]}/edit",
-                   "/account/password"],
+                   "/account/password", "/tips", "/tips?status=all"],
         "reviewer": ["/queue", f"/claims/{ids[ClaimStatus.IN_RESEARCH]}"],
-        "admin": ["/admin/users", "/admin/ratings"],
+        "admin": ["/admin/users", "/admin/ratings", "/admin/pages", "/admin/pages/about"],
     }
 
 
@@ -88,7 +90,10 @@ def test_axe_finds_nothing_moderate_or_worse_on_any_main_page(app, demo, browser
             problems += axe_problems(page)
         page.context.close()
     reader = browser.new_context(viewport=viewport).new_page()
-    for path, status in [("/login", 200), (f"/verdicts/{demo['published']}", 200), ("/corrections", 200), ("/verdicts/abc", 404)]:
+    public = ["/about", "/methodology", "/corrections-policy", "/contact", "/ratings", "/verdicts", "/verdicts?q=zzz",
+              f"/verdicts/{demo['published']}/card", "/tips/new"]
+    for path, status in [("/login", 200), (f"/verdicts/{demo['published']}", 200), ("/corrections", 200), ("/verdicts/abc", 404),
+                         *[(p, 200) for p in public]]:
         assert reader.goto(live_server + path).status == status, path
         problems += axe_problems(reader)
     reader.context.close()

@@ -174,5 +174,5 @@ def test_claimreview_numbers_only_ratings_on_the_true_false_line(app, published)
         db.session.rollback()
     numbers = {name: r.get("ratingValue") for name, r in given.items()}
     assert numbers == {"True": 5, "Mostly true": 4, "Half true": 3, "Mostly false": 2, "False": 1, "Misleading": None, "Unproven": None}
-    assert given["Unproven"] == {"@type": "Rating", "alternateName": "Unproven"}
+    assert given["Unproven"] == {"@type": "Rating", "alternateName": "Unproven", "name": "Unproven"}
     assert all(r["bestRating"] == 5 and r["worstRating"] == 1 for r in given.values() if "ratingValue" in r)

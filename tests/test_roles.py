@@ -95,12 +95,22 @@ MATRIX = [
     ("POST", "/account/password", {"current_password": factories.PASSWORD, "new_password": "another long one", "confirm": "another long one"}, ALL, 302),
     ("POST", "/logout", {}, ALL, 302),
     ("GET", "/account", None, ALL, 200),
+    ("GET", "/admin/pages", None, {"admin"}, 200),
+    ("GET", "/admin/pages/about", None, {"admin"}, 200),
+    ("POST", "/admin/pages/methodology", {"title": "How we check", "body": "We **check**.", "version": "0"}, {"admin"}, 302),
+    ("GET", "/tips", None, EDITORS, 200),
+    ("POST", "/tips/{tip}/claim", {"version": "1"}, EDITORS, 302),
+    ("POST", "/tips/{tip}/article", {"version": "1"}, EDITORS, 302),
+    ("POST", "/tips/{tip}/merge", {"version": "1", "into": "{other_tip}"}, EDITORS, 302),
+    ("POST", "/tips/{tip}/dismiss", {"version": "1"}, EDITORS, 302),
     ("POST", "/account/sessions/end-others", {}, ALL, 302),
     ("POST", "/account/sessions/{session}/end", {}, ALL, 302),
 ]
 # Public on purpose: the sign-in page (signed-in people are sent on to their home page), the
 # health check for load balancers (test_production.py) and what readers see (test_public.py).
-PUBLIC = [("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/verdicts/1"), ("GET", "/corrections"), ("GET", "/claimreview.json")]
+PUBLIC = [("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/verdicts/1"), ("GET", "/corrections"), ("GET", "/claimreview.json"),
+          ("GET", "/verdicts"), ("GET", "/verdicts.atom"), ("GET", "/sitemap.xml"), ("GET", "/verdicts/1/card"), ("GET", "/about"),
+          ("GET", "/ratings"), ("GET", "/tips/new"), ("POST", "/tips/new")]
 # Answers that are not 'allowed or 403': a reviewer's home page is their queue.
 SPECIAL = {("GET", "/", "reviewer"): 302}
 # {session} is someone else's session: nobody may end it, and nobody learns it exists.
@@ -153,6 +163,9 @@ def build(app, users, text: str) -> dict:
         values["target"] = factories.make_user(app, role="reviewer")
     if "session" in names:
         values["session"] = factories.session_of(app, factories.make_user(app, role="reviewer"))
+    if "tip" in names:
+        values["tip"] = factories.tip(app)
+        values["other_tip"] = factories.tip(app, text="The same claim, seen elsewhere.")
     if "false" in names:
         values["false"] = factories.rating_id(app, "False")
     return values

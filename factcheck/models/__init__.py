@@ -17,6 +17,7 @@ from .base import (
 )
 from .claims import MOVES, Actor, Claim, ClaimAnchor, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
 from .counts import ClaimStatusCount
+from .public import PolicyPage, Tip, TipStatus
 from .saved_views import SavedView
 from .users import LoginThrottle, SessionEnd, User, UserSession, new_session_token
 
@@ -45,6 +46,7 @@ __all__ = [
     "Evidence",
     "EvidenceStance",
     "LoginThrottle",
+    "PolicyPage",
     "Rating",
     "SavedView",
     "RatingTone",
@@ -52,6 +54,8 @@ __all__ = [
     "Role",
     "Sentence",
     "SessionEnd",
+    "Tip",
+    "TipStatus",
     "User",
     "UserSession",
     "new_session_token",

@@ -174,6 +174,8 @@ class Claim(db.Model):
         Index("ix_claims_status_assignee_id_due_at", "status", "assignee_id", "due_at"),
         Index("ix_claims_status_article_id", "status", "article_id"),
         Index("ix_claims_status_id", "status", "id"),
+        # The public archive, newest first, a keyset page at a time.
+        Index("ix_claims_first_published_at_id", "first_published_at", "id"),
     )
 
     def is_actor(self, user: User, move: str) -> bool:

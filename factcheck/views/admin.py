@@ -1,12 +1,14 @@
-"""Administration: the newsroom's accounts and its verdict scale."""
+"""Administration: the newsroom's accounts, its verdict scale and its public policy pages."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..forms import ActionForm, RatingForm, UserForm
-from ..models import Claim, Rating, RatingTone, Role, User
+from ..export import newsroom
+from ..forms import ActionForm, PolicyPageForm, RatingForm, UserForm
+from ..models import Claim, PolicyPage, Rating, RatingTone, Role, User
+from ..policies import edit_policy_page, policy_page, render_markdown
 from ..ratings import create_rating, edit_rating, move_rating, scale, set_retired
 from ..users import create_user, set_active
 from .helpers import commit_change
@@ -143,4 +145,46 @@ def retire(rating_id: int, action: str):
             if rating.retired else f"“{rating.name}” is in use again."
         ),
         to=back,
+    )
+
+
+# -- the policy pages -----------------------------------------------------------------------------
+
+
+@bp.get("/pages")
+def pages():
+    return render_template(
+        "admin/pages.html", pages=[policy_page(slug, newsroom()["name"]) for slug in PolicyPage.PAGES]
+    )
+
+
+@bp.route("/pages/<any(about, methodology, 'corrections-policy', contact):slug>", methods=["GET", "POST"])
+def edit_page(slug: str):
+    page = policy_page(slug, newsroom()["name"])
+    form = PolicyPageForm(obj=page if request.method == "GET" else None)
+
+    def show(status: int):
+        nonlocal page
+        theirs = None
+        if status == 409:  # someone else saved first: show their text, keep ours in the form
+            db.session.expire_all()
+            page = policy_page(slug, newsroom()["name"])
+            theirs = render_markdown(page.body)
+        preview = render_markdown(form.body.data or "")
+        return render_template("admin/page_edit.html", form=form, page=page, preview=preview, theirs=theirs), status
+
+    if request.method == "GET":
+        return show(200)
+    if not form.validate():
+        return show(422)
+    return commit_change(
+        lambda: edit_policy_page(page, by=current_user, title=form.title.data, body=form.body.data,
+                                 expected_version=form.expected_version),
+        form=form,
+        obj=page if page.id else None,
+        page=show,
+        done=f"Saved. Readers see the new text at /{slug}.",
+        to=url_for("admin.pages"),
+        stale_message=lambda: "Someone else saved this page while you were editing. Their text is shown in the "
+        "preview below; yours is kept in the form so you can re-apply it.",
     )

@@ -22,11 +22,12 @@ from .claims import (
     start_research,
 )
 from .saved_views import delete_view, save_view
+from .tips import dismiss_tip, erase_old_contacts, merge_tip, submit_tip, tip_to_article, tip_to_claim
 from .evidence import EVIDENCE_FIELDS, add_comment, add_evidence, edit_evidence, remove_evidence
 
 __all__ = [
     "ARTICLE_FIELDS", "EVIDENCE_FIELDS", "RevisionResult", "add_revision", "decide_text_change", "MOVE_NAMES", "DomainError", "NotAllowed", "StaleEdit",
-    "WorkflowError", "add_comment", "add_evidence", "approve", "assign", "check_span",
+    "WorkflowError", "dismiss_tip", "erase_old_contacts", "merge_tip", "submit_tip", "tip_to_article", "tip_to_claim", "add_comment", "add_evidence", "approve", "assign", "check_span",
     "create_article", "create_claim", "delete_claim", "delete_view", "drop", "edit_article", "edit_claim",
     "edit_evidence", "issue_correction", "remove_evidence", "restore", "return_for_work",
     "save_verdict", "save_view", "start_research",
