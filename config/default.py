@@ -47,3 +47,17 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = 20
 LOGIN_MAX_FAILURES_PER_DEVICE = 5
 LOGIN_THROTTLE_WINDOW_SECONDS = 60
 LOGIN_DEVICE_COOKIE_DAYS = 365
+
+# Outgoing email (the MAIL_* environment variables set these). Without MAIL_SERVER, `flask
+# deliver` keeps emails in the outbox and says why.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False  # STARTTLS on a plain connection (port 587)
+MAIL_USE_SSL = False  # TLS from the first byte (port 465)
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "factcheck <factcheck@localhost>"
+# Networks outgoing requests may reach although they are private (CIDR, comma-separated).
+FETCH_ALLOWED_NETWORKS = ""
+# A worker holds a message it is sending this long; after a crash another worker takes it then.
+OUTBOX_LEASE_SECONDS = 300

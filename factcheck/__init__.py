@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine)
 
     from . import cli, security, templating
-    from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues
+    from .views import admin, articles, auth, checking, claims, evidence, exports, main, notifications, public, queues
 
     app.url_map.converters["id"] = IdConverter  # before any route is added
 
@@ -67,7 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)
     templating.init_app(app)
-    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public):
+    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public, notifications):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app
@@ -122,3 +122,12 @@ def _config_from_environment(app: Flask) -> None:
     for key in ("SECRET_KEY", "NEWSROOM_NAME", "NEWSROOM_URL", "NEWSROOM_TIMEZONE", "APP_URL"):
         if env.get(key):
             app.config[key] = env[key]
+    # Outgoing email (factcheck.mail) and the networks webhooks and fetched links may reach.
+    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "FETCH_ALLOWED_NETWORKS"):
+        if env.get(key):
+            app.config[key] = env[key]
+    if env.get("MAIL_PORT"):
+        app.config["MAIL_PORT"] = int(env["MAIL_PORT"])
+    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if env.get(key):
+            app.config[key] = env[key].strip().lower() in ("1", "true", "yes", "on")
