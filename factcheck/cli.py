@@ -54,8 +54,11 @@ def deliver_command(once: bool, interval: float) -> None:
     several; a message being sent by one is left alone by the others."""
     import time
 
-    from .outbox import deliver_pending
+    from .outbox import deliver_pending, emails_waiting_for_a_server
 
+    waiting = emails_waiting_for_a_server()
+    if waiting:
+        click.echo(f"MAIL_SERVER is not set: {waiting} email{'s' if waiting != 1 else ''} wait in the outbox until it is.", err=True)
     while True:
         report = deliver_pending()
         if report.delivered or report.failed or once:

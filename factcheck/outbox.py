@@ -49,12 +49,15 @@ def take(limit: int = BATCH, now: datetime | None = None, lease_seconds: int | N
     """Lease up to `limit` messages that are due and commit the lease; their ids."""
     now = now or utcnow()
     lease = timedelta(seconds=lease_seconds or current_app.config.get("OUTBOX_LEASE_SECONDS", LEASE_SECONDS))
+    due = select(OutboxMessage.id).where(
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now),
+    )
+    if not current_app.config.get("MAIL_SERVER"):
+        # Emails wait, attempts untouched, until a mail server is configured.
+        due = due.where(OutboxMessage.channel != Channel.EMAIL)
     ids = db.session.scalars(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now),
-        )
+        due
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -67,6 +70,17 @@ def take(limit: int = BATCH, now: datetime | None = None, lease_seconds: int | N
         )
     db.session.commit()
     return list(ids)
+
+
+def emails_waiting_for_a_server() -> int:
+    """Emails that cannot leave because MAIL_SERVER is not set (0 when it is)."""
+    if current_app.config.get("MAIL_SERVER"):
+        return 0
+    return db.session.scalar(
+        select(db.func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.channel == Channel.EMAIL, OutboxMessage.next_attempt_at.is_not(None)
+        )
+    )
 
 
 def send_one(message: OutboxMessage) -> int | None:

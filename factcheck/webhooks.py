@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -19,7 +21,7 @@ from .errors import DomainError
 from .extensions import db
 from .links import web_address_problem
 from .models import OutboxMessage, User, WebhookEndpoint, WebhookEvent
-from .outgoing import OutgoingRefused, parse_networks, post
+from .outgoing import OutgoingRefused, address_refusal, parse_networks, post
 
 SIGNATURE_HEADER = "Factcheck-Signature"
 TOLERANCE_SECONDS = 300
@@ -56,6 +58,9 @@ def create_endpoint(*, url: str, events: list[str], description: str = "", by: U
     events = [e for e in events if e in known]
     if not events:
         raise DomainError("Choose at least one event to send.", field="events")
+    problem = literal_address_problem(url)
+    if problem:
+        raise DomainError(problem, field="url")
     if db.session.scalar(db.select(WebhookEndpoint.id).where(WebhookEndpoint.url == url)) is not None:
         raise DomainError("This address is already registered.", field="url")
     endpoint = WebhookEndpoint(
@@ -64,6 +69,23 @@ def create_endpoint(*, url: str, events: list[str], description: str = "", by: U
     db.session.add(endpoint)
     db.session.flush()
     return endpoint
+
+
+def allowed_networks():
+    return parse_networks(current_app.config.get("FETCH_ALLOWED_NETWORKS"))
+
+
+def literal_address_problem(url: str) -> str | None:
+    """An address written as a private IP (or localhost) is refused at once; a name is checked
+    when each delivery connects (it may resolve differently by then)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        host = "127.0.0.1"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return address_refusal(address, allowed_networks())
 
 
 def send_delivery(message: OutboxMessage) -> int:
@@ -80,7 +102,7 @@ def send_delivery(message: OutboxMessage) -> int:
         "Factcheck-Event": message.event,
         "Factcheck-Delivery": str(message.id),
     }
-    allowed = parse_networks(current_app.config.get("FETCH_ALLOWED_NETWORKS"))
+    allowed = allowed_networks()
     timeout = float(current_app.config.get("WEBHOOK_TIMEOUT", 10))
     try:
         status, answer = post(endpoint.url, body, headers, allowed=allowed, timeout=timeout)

@@ -171,6 +171,7 @@ def test_a_crash_between_the_moves_commit_and_the_send_loses_nothing(app, users,
 
 def test_a_message_taken_by_one_worker_is_left_alone_by_another(app, users):
     assign(app, users)
+    app.config["MAIL_SERVER"] = "127.0.0.1"
     with app.app_context():
         first = outbox.take()
         db.session.remove()
@@ -239,3 +240,13 @@ def test_mail_settings_come_from_the_environment(monkeypatch):
     assert (app.config["MAIL_SERVER"], app.config["MAIL_PORT"], app.config["MAIL_USE_TLS"]) == ("smtp.desk.example.org", 587, True)
     assert (app.config["MAIL_USERNAME"], app.config["MAIL_PASSWORD"]) == ("factcheck", "s3cret")
     assert app.config["MAIL_DEFAULT_SENDER"] == "Desk <fc@desk.example.org>"
+
+
+def test_without_a_mail_server_emails_wait_untouched_and_the_worker_says_so(app, users):
+    assign(app, users)
+    app.config["MAIL_SERVER"] = None
+    result = app.test_cli_runner().invoke(args=["deliver", "--once"])
+    assert "MAIL_SERVER is not set: 1 email wait in the outbox" in result.output
+    with app.app_context():
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.attempts == 0 and message.state == "pending"
