@@ -132,9 +132,48 @@ class MailNotConfigured(RuntimeError):
     pass
 
 
-def send(message: EmailMessage) -> None:
-    """Hand one message to the SMTP server; raises (smtplib.SMTPException, OSError) when it
-    was not accepted."""
+class Connection:
+    """One SMTP session for a batch of messages, opened at the first message and reopened once
+    if the server dropped it; `with Connection() as smtp: smtp.send(message)`."""
+
+    def __init__(self):
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.smtp = None
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand one message to the server; raises (smtplib.SMTPException, OSError) when it was
+        not accepted."""
+        if self.smtp is not None:
+            try:
+                self.smtp.send_message(message)
+                return
+            except smtplib.SMTPServerDisconnected:
+                self.smtp = None  # timed out between messages: open a new session
+            except (smtplib.SMTPException, OSError):
+                self.close()
+                raise
+        self.smtp = _connect()
+        try:
+            self.smtp.send_message(message)
+        except (smtplib.SMTPException, OSError):
+            self.close()
+            raise
+
+
+def _connect() -> smtplib.SMTP:
     config = current_app.config
     server = config.get("MAIL_SERVER")
     if not server:
@@ -145,9 +184,12 @@ def send(message: EmailMessage) -> None:
         smtp = smtplib.SMTP_SSL(server, port, timeout=timeout, context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(server, port, timeout=timeout)
-    with smtp:
+    try:
         if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp

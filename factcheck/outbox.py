@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from .extensions import db
+from .mail import Connection, build_message
 from .models import Channel, OutboxMessage, utcnow
 
 LEASE_SECONDS = 300
@@ -83,12 +84,10 @@ def emails_waiting_for_a_server() -> int:
     )
 
 
-def send_one(message: OutboxMessage) -> int | None:
+def send_one(message: OutboxMessage, smtp) -> int | None:
     """Send it; the HTTP status for a webhook. Raises DeliveryFailed (or the transport's error)."""
     if message.channel == Channel.EMAIL:
-        from .mail import build_message, send
-
-        send(build_message(message.payload, message.id))
+        smtp.send(build_message(message.payload, message.id))
         return None
     from .webhooks import send_delivery
 
@@ -136,25 +135,26 @@ def deliver_pending(limit: int | None = None, now: datetime | None = None) -> Re
 
 
 def deliver(ids: list[int]) -> Report:
-    """Send these leased messages, marking each as it goes."""
+    """Send these leased messages, marking each as it goes (emails share one SMTP session)."""
     report = Report()
-    for message_id in ids:
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.delivered_at is not None:
-            continue
-        try:
-            status = send_one(message)
-        except DeliveryFailed as failure:
-            mark_failed(message, failure.message, failure.status)
-            report.failed += 1
-            continue
-        except Exception as error:  # noqa: BLE001 - any failure of the transport is retried
-            current_app.logger.warning("outbox message %s not delivered: %s", message_id, error)
-            mark_failed(message, f"{type(error).__name__}: {error}")
-            report.failed += 1
-            continue
-        mark_delivered(message, status)
-        report.delivered += 1
+    with Connection() as smtp:
+        for message_id in ids:
+            message = db.session.get(OutboxMessage, message_id)
+            if message is None or message.delivered_at is not None:
+                continue
+            try:
+                status = send_one(message, smtp)
+            except DeliveryFailed as failure:
+                mark_failed(message, failure.message, failure.status)
+                report.failed += 1
+                continue
+            except Exception as error:  # noqa: BLE001 - any failure of the transport is retried
+                current_app.logger.warning("outbox message %s not delivered: %s", message_id, error)
+                mark_failed(message, f"{type(error).__name__}: {error}")
+                report.failed += 1
+                continue
+            mark_delivered(message, status)
+            report.delivered += 1
     return report
 
 
