@@ -205,3 +205,18 @@ def test_a_signature_fails_for_another_body_another_secret_or_an_old_timestamp()
     assert not verify("whsec_b", body, header)
     assert not verify("whsec_a", body, sign("whsec_a", body, now - 600))
     assert not verify("whsec_a", body, "garbage")
+
+
+def test_the_readme_snippet_verifies_what_factcheck_signs():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    snippet = re.search(r"```python\n(import hashlib, hmac, time\n.*?)```", readme, re.S).group(1)
+    namespace: dict = {}
+    exec(snippet, namespace)
+    body = b'{"type": "claim.approved"}'
+    header = sign("whsec_x", body, int(time.time()))
+    assert namespace["verified"]("whsec_x", body, header)
+    assert not namespace["verified"]("whsec_x", body + b"!", header)
+    example = re.search(r"Factcheck-Signature: (t=\d+,v1=\w+)", readme).group(1)
+    assert example == sign("whsec_example", b"{}", 1764421200)
