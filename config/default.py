@@ -61,3 +61,6 @@ MAIL_DEFAULT_SENDER = "factcheck <factcheck@localhost>"
 FETCH_ALLOWED_NETWORKS = ""
 # A worker holds a message it is sending this long; after a crash another worker takes it then.
 OUTBOX_LEASE_SECONDS = 300
+# With a Redis URL, each commit that queues messages also queues an RQ job to send them at once
+# (run `rq worker factcheck-outbox --with-scheduler --url $REDIS_URL`); `flask deliver` works either way.
+REDIS_URL = None

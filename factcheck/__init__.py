@@ -54,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
 
-    from . import cli, security, templating
+    from . import cli, outbox, security, templating  # noqa: F401 (outbox: wakes the RQ worker after commits)
     from .views import admin, articles, auth, checking, claims, evidence, exports, main, notifications, public, queues
 
     app.url_map.converters["id"] = IdConverter  # before any route is added
@@ -123,7 +123,7 @@ def _config_from_environment(app: Flask) -> None:
         if env.get(key):
             app.config[key] = env[key]
     # Outgoing email (factcheck.mail) and the networks webhooks and fetched links may reach.
-    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "FETCH_ALLOWED_NETWORKS"):
+    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "FETCH_ALLOWED_NETWORKS", "REDIS_URL"):
         if env.get(key):
             app.config[key] = env[key]
     if env.get("MAIL_PORT"):

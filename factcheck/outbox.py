@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import or_, select, update
+from flask import current_app, has_app_context
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .mail import Connection, build_message
@@ -174,3 +175,76 @@ def send_again(original: OutboxMessage) -> OutboxMessage:
     db.session.add(copy)
     db.session.flush()
     return copy
+
+
+# -- RQ: deliver at once when Redis is configured ------------------------------------------------
+
+QUEUE = "factcheck-outbox"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_queued_messages(session, _context) -> None:
+    if any(isinstance(obj, OutboxMessage) for obj in session.new):
+        session.info["outbox_queued"] = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_queued_messages(session) -> None:
+    session.info.pop("outbox_queued", None)
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_after_commit(session) -> None:
+    # Only after the commit: the job must find the rows. Losing this wake-up loses nothing; the
+    # rows wait for the next job or for `flask deliver`.
+    if session.info.pop("outbox_queued", False) and has_app_context() and current_app.config.get("REDIS_URL"):
+        wake_worker()
+
+
+def _queue(url: str):
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE, connection=Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2))
+
+
+def wake_worker(delay: timedelta | None = None) -> None:
+    """Ask an RQ worker (`rq worker factcheck-outbox --with-scheduler`) to deliver now, or after
+    `delay` (the next retry). Never raises: without Redis, `flask deliver` still sends everything."""
+    try:
+        queue = _queue(current_app.config["REDIS_URL"])
+        if delay is None:
+            queue.enqueue(deliver_job, job_timeout=600)
+        else:
+            queue.enqueue_in(delay, deliver_job, job_timeout=600)
+    except Exception as error:  # noqa: BLE001 - Redis down: the outbox keeps the messages
+        current_app.logger.warning("could not queue the delivery job in Redis (%s); flask deliver will send it", error)
+
+
+_worker_app = None
+
+
+def deliver_job() -> str:
+    """The RQ job: deliver what is due, then book a job for the earliest retry."""
+    global _worker_app
+    if has_app_context():
+        return _deliver_and_book_retry()
+    if _worker_app is None:
+        from . import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        try:
+            return _deliver_and_book_retry()
+        finally:
+            db.session.remove()
+
+
+def _deliver_and_book_retry() -> str:
+    report = deliver_pending()
+    upcoming = db.session.scalar(
+        select(db.func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.delivered_at.is_(None))
+    )
+    if upcoming is not None and current_app.config.get("REDIS_URL"):
+        wake_worker(max(upcoming - utcnow(), timedelta(seconds=1)))
+    return f"delivered {report.delivered}, failed {report.failed}"
