@@ -63,3 +63,17 @@ TIP_CONTACT_DAYS = 30
 # The publisher in ClaimReview: a logo address (default: the app's icon) and a postal address.
 NEWSROOM_LOGO_URL = None
 NEWSROOM_ADDRESS = None
+# Outgoing email (the MAIL_* environment variables set these). Without MAIL_SERVER, `flask
+# deliver` keeps emails in the outbox and says why.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False  # STARTTLS on a plain connection (port 587)
+MAIL_USE_SSL = False  # TLS from the first byte (port 465)
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "factcheck <factcheck@localhost>"
+# A worker holds a message it is sending this long; after a crash another worker takes it then.
+OUTBOX_LEASE_SECONDS = 300
+# With a Redis URL, each commit that queues messages also queues an RQ job to send them at once
+# (run `rq worker factcheck-outbox --with-scheduler --url $REDIS_URL`); `flask deliver` works either way.
+REDIS_URL = None

@@ -54,8 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
 
-    from . import cli, security, templating
-    from .views import admin, articles, auth, checking, claims, evidence, exports, main, public, queues, tips
+    from . import cli, outbox, security, templating  # noqa: F401 (outbox: wakes the RQ worker after commits)
+    from .views import admin, articles, auth, checking, claims, evidence, exports, main, notifications, public, queues, tips
 
     app.url_map.converters["id"] = IdConverter  # before any route is added
 
@@ -69,7 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)
     templating.init_app(app)
-    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public, tips):
+    for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public, tips, notifications):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app
@@ -134,3 +134,12 @@ def _config_from_environment(app: Flask) -> None:
     for key in ("TIP_CONTACT_DAYS", "TIPS_PER_ADDRESS"):
         if env.get(key, "").isdigit():
             app.config[key] = int(env[key])
+    # Outgoing email (factcheck.mail) and the queue that wakes the delivery worker.
+    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "REDIS_URL"):
+        if env.get(key):
+            app.config[key] = env[key]
+    if env.get("MAIL_PORT"):
+        app.config["MAIL_PORT"] = int(env["MAIL_PORT"])
+    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if env.get(key):
+            app.config[key] = env[key].strip().lower() in ("1", "true", "yes", "on")

@@ -7,6 +7,7 @@ from typing import Any
 
 from .extensions import db
 from .models import Article, AuditEvent, Claim, PolicyPage, Rating, Tip, User
+from .notify import claim_recorded
 
 ENTITIES = {Article: "article", Claim: "claim", User: "user", Rating: "rating", PolicyPage: "policy_page", Tip: "tip"}
 
@@ -36,6 +37,9 @@ def record(
         evidence_id=evidence_id,
     )
     db.session.add(event)
+    if isinstance(obj, Claim):
+        # Who must hear of it (in the app, by email, by webhook), queued in this same transaction.
+        claim_recorded(event, obj)
     return event
 
 

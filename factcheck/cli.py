@@ -9,6 +9,8 @@
 - check: whether this installation is ready (database, migrations, configuration)
 - score-sentences, score-articles: the sentence suggester on text, and on stored articles
 - index-claims: rebuild the word index that finds earlier claims saying the same
+- deliver [--once]: send the outbox (notification emails, webhook deliveries), with retries
+- send-digests: queue today's digest emails (run it daily from cron, then deliver sends them)
 - recount: rebuild the dashboard's counts of claims by status (after writing claims directly)
 - train-suggester, evaluate-suggester: rebuild and measure the suggester (needs .[train])"""
 
@@ -42,6 +44,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(evaluate_suggester_command)
     app.cli.add_command(add_revision_command)
     app.cli.add_command(add_article_command)
+    app.cli.add_command(deliver_command)
+    app.cli.add_command(send_digests_command)
 
 
 def _editor(email: str):
@@ -102,6 +106,46 @@ def add_article_command(file, url: str | None, email: str, title: str | None, ou
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(article.id)
+
+
+@click.command("deliver")
+@click.option("--once", is_flag=True, help="Deliver what is due now and exit, instead of running as a worker.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between looks at the outbox.")
+@with_appcontext
+def deliver_command(once: bool, interval: float) -> None:
+    """Send the outbox: notification emails and webhook deliveries, each retried with growing
+    pauses (30 s, 1 min, 2 min ... up to 6 h; given up after 10 attempts). Run one worker or
+    several; a message being sent by one is left alone by the others."""
+    import time
+
+    from .outbox import deliver_pending, emails_waiting_for_a_server
+
+    waiting = emails_waiting_for_a_server()
+    if waiting:
+        click.echo(f"MAIL_SERVER is not set: {waiting} email{'s' if waiting != 1 else ''} wait in the outbox until it is.", err=True)
+    while True:
+        report = deliver_pending()
+        if report.delivered or report.failed or once:
+            click.echo(f"delivered {report.delivered}, failed {report.failed} (retried later)")
+        db.session.remove()
+        if once:
+            return
+        time.sleep(interval)
+
+
+@click.command("send-digests")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day (YYYY-MM-DD); today in the newsroom's time zone by default.")
+@with_appcontext
+def send_digests_command(day) -> None:
+    """Queue the daily digest emails (for cron, once a day; `flask deliver` sends them). Running
+    it again the same day queues nothing more."""
+    from .clock import today_in_newsroom
+    from .notify import queue_digests
+
+    day = day.date() if day else today_in_newsroom()
+    queued = queue_digests(day)
+    db.session.commit()
+    click.echo(f"queued {queued} digest{'s' if queued != 1 else ''} for {day.isoformat()}")
 
 
 @click.command("add-revision")

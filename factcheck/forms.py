@@ -17,14 +17,16 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, PolicyPage, Rating, RatingTone, Role, SavedView, Tip, User, utcnow
+from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, Delivery, DropReason, Evidence, EvidenceStance, NotificationKind, PolicyPage, Rating, RatingTone, Role, SavedView, Tip, User, WebhookEndpoint, WebhookEvent, utcnow
 from .clock import due_instant, today_in_newsroom
 from .documents import MAX_BYTES, document_text
 from .errors import DomainError
@@ -505,3 +507,39 @@ class TipForm(Form):
 
 class TipActionForm(VersionedForm):
     into = IntegerField("Same as tip number", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+class NotificationSettingsForm(Form):
+    """One choice per kind of notification: email at once, in the daily digest, or never. The
+    fields are named after the kinds (added below)."""
+
+    @property
+    def kinds(self):
+        return [(kind, self[kind.value]) for kind in NotificationKind]
+
+
+for _kind in NotificationKind:
+    _choices = [d for d in Delivery if not (_kind.digest_only and d is Delivery.NOW)]
+    setattr(
+        NotificationSettingsForm,
+        _kind.value,
+        RadioField(_kind.label, choices={d.value: d.label for d in _choices}, validators=[InputRequired("Choose when to be told.")]),
+    )
+
+
+class WebhookForm(Form):
+    url = StringField(
+        "Address",
+        validators=[DataRequired("Paste the address that should receive the deliveries."), Length(max=WebhookEndpoint.URL_MAX), web_address],
+        description="An https address of the system that should hear about claims. Private and local "
+        "networks are refused unless the server allows them.",
+    )
+    description = StringField(
+        "What it is for (optional)", validators=[Optional(), Length(max=WebhookEndpoint.DESCRIPTION_MAX)],
+        description="So the next admin knows, e.g. “CMS verdict boxes” or “#factcheck chat channel”.",
+    )
+    events = SelectMultipleField(
+        "Events",
+        choices={e.value: e.label for e in WebhookEvent},
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired("Choose at least one event to send.")],
+    )

@@ -3,6 +3,7 @@ phone's 390 px hold the lists and the claim page without sideways scrolling, and
 graphics read without colour (WCAG 1.4.11, 1.4.1)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from factcheck import workflow
 from factcheck.demo import DEMO_USERS, seed_demo
 from factcheck.extensions import db
-from factcheck.models import Claim, ClaimStatus, User
+from factcheck.models import Channel, Claim, ClaimStatus, OutboxMessage, User, WebhookEndpoint, utcnow
 
 from . import factories
 from .test_browser import browser, live_server  # noqa: F401  (fixtures)
@@ -42,7 +43,24 @@ def demo(app):
         ids["published"] = db.session.scalar(select(Claim.id).where(Claim.corrected_at.is_not(None)).order_by(Claim.id))
         workflow.submit_tip(text="The mayor said fares fell by half.", seen_at="https://social.example.org/p/1", contact="r@example.net")
         db.session.commit()
+        ids["endpoint"] = webhook_with_deliveries()
         return ids
+
+
+def webhook_with_deliveries() -> int:
+    """An endpoint whose log shows one delivery made and one failing, as after an outage."""
+    endpoint = WebhookEndpoint(url="https://cms.example.org/hooks/factcheck", description="CMS verdict boxes", secret="whsec_demo", events=["claim.approved", "claim.published"])
+    db.session.add(endpoint)
+    db.session.flush()
+    now = utcnow()
+    db.session.add_all([
+        OutboxMessage(key="demo:1", channel=Channel.WEBHOOK, endpoint_id=endpoint.id, event="claim.approved", payload={"body": "{}"},
+                      attempts=1, delivered_at=now, next_attempt_at=None, last_status=200),
+        OutboxMessage(key="demo:2", channel=Channel.WEBHOOK, endpoint_id=endpoint.id, event="claim.published", payload={"body": "{}"},
+                      attempts=3, next_attempt_at=now + timedelta(minutes=2), last_status=502, last_error="The endpoint answered 502: Bad Gateway"),
+    ])
+    db.session.commit()
+    return endpoint.id
 
 
 def signed_in(browser, live_server, who, viewport):  # noqa: F811
@@ -74,9 +92,10 @@ def staff_pages(ids) -> dict[str, list[str]]:
     return {
         "editor": ["/dashboard", "/claims", "/claims?status=open&sort=due", "/review", "/articles/",
                    f"/articles/{ids['article']}", "/articles/new", *claims, f"/claims/{ids[ClaimStatus.UNASSIGNED]}/edit",
-                   "/account/password", "/tips", "/tips?status=all"],
-        "reviewer": ["/queue", f"/claims/{ids[ClaimStatus.IN_RESEARCH]}"],
-        "admin": ["/admin/users", "/admin/ratings", "/admin/pages", "/admin/pages/about"],
+                   "/account/password", "/tips", "/tips?status=all", "/notifications", "/notifications/settings"],
+        "reviewer": ["/queue", f"/claims/{ids[ClaimStatus.IN_RESEARCH]}", "/notifications"],
+        "admin": ["/admin/users", "/admin/ratings", "/admin/pages", "/admin/pages/about", "/admin/webhooks",
+                  f"/admin/webhooks/{ids['endpoint']}"],
     }
 
 
@@ -126,7 +145,8 @@ def test_phone_shows_lists_and_claim_page_without_sideways_scrolling(app, demo, 
     reviewer.screenshot(path=str(tmp_path / "queue-390.png"), full_page=True)
 
     editor = signed_in(browser, live_server, "editor", PHONE)
-    for path in ["/claims", "/claims?status=open&sort=due", f"/claims/{demo[ClaimStatus.RETURNED]}", "/dashboard", "/review"]:
+    for path in ["/claims", "/claims?status=open&sort=due", f"/claims/{demo[ClaimStatus.RETURNED]}", "/dashboard", "/review",
+                 "/notifications", "/notifications/settings"]:
         editor.goto(live_server + path)
         assert overflow(editor) == {"width": 390, "clipped": []}, path
     editor.goto(f"{live_server}/claims/{demo[ClaimStatus.RETURNED]}")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from factcheck.extensions import db
-from factcheck.models import Claim, SavedView
+from factcheck.models import Channel, Claim, Notification, NotificationKind, OutboxMessage, SavedView, WebhookEndpoint
 
 from . import factories
 
@@ -105,6 +105,16 @@ MATRIX = [
     ("POST", "/tips/{tip}/dismiss", {"version": "1"}, EDITORS, 302),
     ("POST", "/account/sessions/end-others", {}, ALL, 302),
     ("POST", "/account/sessions/{session}/end", {}, ALL, 302),
+    ("GET", "/notifications", None, ALL, 200),
+    ("POST", "/notifications/{notification}/read", {}, {"reviewer"}, 302),  # the reviewer's own
+    ("POST", "/notifications/read-all", {}, ALL, 302),
+    ("GET", "/notifications/settings", None, ALL, 200),
+    ("POST", "/notifications/settings", {kind.value: "digest" for kind in NotificationKind}, ALL, 302),
+    ("GET", "/admin/webhooks", None, {"admin"}, 200),
+    ("POST", "/admin/webhooks", {"url": "https://hooks.example.org/factcheck", "events": "claim.approved"}, {"admin"}, 201),
+    ("GET", "/admin/webhooks/{endpoint}", None, {"admin"}, 200),
+    ("POST", "/admin/webhooks/{endpoint}/off", {}, {"admin"}, 302),
+    ("POST", "/admin/webhooks/deliveries/{delivery}/again", {}, {"admin"}, 302),
 ]
 # Public on purpose: the sign-in page (signed-in people are sent on to their home page), the
 # health check for load balancers (test_production.py) and what readers see (test_public.py).
@@ -115,6 +125,8 @@ PUBLIC = [("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/
 SPECIAL = {("GET", "/", "reviewer"): 302}
 # {session} is someone else's session: nobody may end it, and nobody learns it exists.
 SPECIAL.update({("POST", "/account/sessions/{session}/end", role): 404 for role in ALL})
+# {notification} is the reviewer's: the others are told it does not exist.
+SPECIAL.update({("POST", "/notifications/{notification}/read", role): 404 for role in ALL - {"reviewer"}})
 
 
 def expected(role, allowed, ok, method, path):
@@ -166,6 +178,16 @@ def build(app, users, text: str) -> dict:
     if "tip" in names:
         values["tip"] = factories.tip(app)
         values["other_tip"] = factories.tip(app, text="The same claim, seen elsewhere.")
+    if "notification" in names or "endpoint" in names or "delivery" in names:
+        with app.app_context():
+            notification = Notification(recipient_id=users["reviewer"], kind=NotificationKind.ASSIGNED, text="Claim assigned")
+            endpoint = WebhookEndpoint(url="https://hooks.example.org/x", secret="whsec_test", events=["claim.approved"])
+            db.session.add_all([notification, endpoint])
+            db.session.flush()
+            delivery = OutboxMessage(key="webhook:test", channel=Channel.WEBHOOK, endpoint_id=endpoint.id, event="claim.approved", payload={"body": "{}"})
+            db.session.add(delivery)
+            db.session.commit()
+            values.update(notification=notification.id, endpoint=endpoint.id, delivery=delivery.id)
     if "false" in names:
         values["false"] = factories.rating_id(app, "False")
     return values

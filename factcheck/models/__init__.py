@@ -18,10 +18,30 @@ from .base import (
 from .claims import MOVES, Actor, Claim, ClaimAnchor, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
 from .counts import ClaimStatusCount
 from .public import PolicyPage, Tip, TipStatus
+from .notifications import (
+    DEFAULT_DELIVERY,
+    Channel,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    OutboxMessage,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from .saved_views import SavedView
 from .users import LoginThrottle, SessionEnd, User, UserSession, new_session_token
 
 __all__ = [
+    "DEFAULT_DELIVERY",
+    "Channel",
+    "Delivery",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "OutboxMessage",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "APPEND_ONLY_POSTGRESQL",
     "APPEND_ONLY_SQLITE",
     "MAX_ID",

@@ -1,17 +1,21 @@
-"""Administration: the newsroom's accounts, its verdict scale and its public policy pages."""
+"""Administration: the newsroom's accounts, its verdict scale, its public policy pages and its
+webhook endpoints."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..errors import DomainError
 from ..export import newsroom
-from ..forms import ActionForm, PolicyPageForm, RatingForm, UserForm
-from ..models import Claim, PolicyPage, Rating, RatingTone, Role, User
+from ..forms import ActionForm, PolicyPageForm, RatingForm, UserForm, WebhookForm
+from ..models import Claim, OutboxMessage, PolicyPage, Rating, RatingTone, Role, User, WebhookEndpoint
+from ..outbox import send_again
 from ..policies import edit_policy_page, policy_page, render_markdown
 from ..ratings import create_rating, edit_rating, move_rating, scale, set_retired
 from ..users import create_user, set_active
-from .helpers import commit_change
+from ..webhooks import create_endpoint
+from .helpers import attach_error, commit_change
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -188,3 +192,70 @@ def edit_page(slug: str):
         stale_message=lambda: "Someone else saved this page while you were editing. Their text is shown in the "
         "preview below; yours is kept in the form so you can re-apply it.",
     )
+# -- webhooks ---------------------------------------------------------------------------------
+
+LOG_ROWS = 100
+
+
+@bp.route("/webhooks", methods=["GET", "POST"])
+def webhooks():
+    form = WebhookForm()
+
+    def page(status: int):
+        endpoints = db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.active.desc(), WebhookEndpoint.id)).all()
+        latest = dict(db.session.execute(
+            select(OutboxMessage.endpoint_id, func.max(OutboxMessage.id)).where(OutboxMessage.endpoint_id.is_not(None)).group_by(OutboxMessage.endpoint_id)
+        ).all())
+        last = {m.endpoint_id: m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(latest.values())))} if latest else {}
+        return render_template("admin/webhooks.html", form=form, endpoints=endpoints, last=last), status
+
+    if not form.validate_on_submit():
+        return page(422 if form.errors else 200)
+    try:
+        endpoint = create_endpoint(url=form.url.data, events=form.events.data, description=form.description.data, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return page(422)
+    db.session.commit()
+    # The secret is shown on this page once; afterwards only its first characters are.
+    return render_template("admin/webhook_created.html", endpoint=endpoint), 201
+
+
+def _load_endpoint(endpoint_id: int) -> WebhookEndpoint:
+    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        abort(404)
+    return endpoint
+
+
+@bp.get("/webhooks/<id:endpoint_id>")
+def webhook_log(endpoint_id: int):
+    endpoint = _load_endpoint(endpoint_id)
+    deliveries = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.endpoint_id == endpoint.id).order_by(OutboxMessage.id.desc()).limit(LOG_ROWS)
+    ).all()
+    return render_template("admin/webhook_log.html", endpoint=endpoint, deliveries=deliveries)
+
+
+@bp.post("/webhooks/<id:endpoint_id>/<any(on, off):switch>")
+def switch_webhook(endpoint_id: int, switch: str):
+    endpoint = _load_endpoint(endpoint_id)
+    endpoint.active = switch == "on"
+    db.session.commit()
+    flash(
+        f"Deliveries to {endpoint.url} {'start again with the next event' if endpoint.active else 'are paused; events meanwhile are not sent'}.",
+        "success",
+    )
+    return redirect(url_for("admin.webhook_log", endpoint_id=endpoint.id))
+
+
+@bp.post("/webhooks/deliveries/<id:delivery_id>/again")
+def send_delivery_again(delivery_id: int):
+    original = db.session.get(OutboxMessage, delivery_id)
+    if original is None or original.endpoint_id is None:
+        abort(404)
+    copy = send_again(original)
+    db.session.commit()
+    flash(f"Delivery #{original.id} is queued again as #{copy.id}; the worker sends it within seconds.", "success")
+    return redirect(url_for("admin.webhook_log", endpoint_id=original.endpoint_id))

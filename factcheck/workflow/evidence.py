@@ -9,6 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..links import web_address_problem
 from ..models import Claim, Comment, Evidence, EvidenceStance, User
+from ..notify import comment_added
 from ._base import check_version, diff, flush, lock, stale_safe
 from .claims import require
 
@@ -100,5 +101,7 @@ def add_comment(claim: Claim, *, by: User, body: str) -> Comment:
         raise DomainError(f"Comments are limited to {Comment.BODY_MAX:,} characters.", field="body")
     comment = Comment(claim=claim, author=by, body=body)
     db.session.add(comment)
+    db.session.flush()
+    comment_added(comment)  # comments write no history row, so they notify here
     db.session.flush()
     return comment
