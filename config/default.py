@@ -47,3 +47,11 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = 20
 LOGIN_MAX_FAILURES_PER_DEVICE = 5
 LOGIN_THROTTLE_WINDOW_SECONDS = 60
 LOGIN_DEVICE_COOKIE_DAYS = 365
+
+# The JSON API: requests one personal token may make per window (counted in the database, so
+# the limit holds across every app server), answered 429 with Retry-After beyond it.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_WINDOW_SECONDS = 60
+# Rows per page of the API's lists, unless a request asks for fewer (?limit=, at most API_PAGE_MAX).
+API_PAGE_SIZE = 50
+API_PAGE_MAX = 200

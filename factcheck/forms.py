@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, SavedView, User, utcnow
+from .models import MAX_ID, ApiToken, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, DropReason, Evidence, EvidenceStance, Rating, RatingTone, Role, SavedView, User, utcnow
 from .clock import due_instant, today_in_newsroom
 from .documents import MAX_BYTES, document_text
 from .errors import DomainError
@@ -123,6 +123,20 @@ class PasswordChangeForm(Form):
     )
 
 
+class ApiTokenForm(Form):
+    name = StringField(
+        "Name",
+        validators=[DataRequired(ApiToken.NAME_REQUIRED), Length(max=ApiToken.NAME_MAX)],
+        description="What will use it, e.g. CMS plug-in or Slack bot.",
+    )
+    scope = RadioField(
+        "It may",
+        choices={"read": "Read only", "write": "Read and write (whatever your role allows)"},
+        default="read",
+        validators=[InputRequired("Choose read or write.")],
+    )
+
+
 class UserForm(Form):
     email = EmailField(
         "Email",
@@ -197,6 +211,12 @@ class ArticleForm(VersionedForm):
             self.upload.errors.append(self.upload_error)
             return False
         return valid
+
+
+class ApiArticleForm(ArticleForm):
+    """An article sent to the JSON API: the outlet may be left out (a script may not know it)."""
+
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=Article.OUTLET_MAX)])
 
 
 class ClaimForm(Form):

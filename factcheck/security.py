@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import sessions
 from .extensions import login_manager
 from .models import User
+from .problems import is_api_path, problem
 
 # Everything else needs a signed-in, active user. New public pages must be added here on purpose.
 PUBLIC_ENDPOINTS = frozenset(
@@ -50,6 +51,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def require_login():
+        if is_api_path(request.path):
+            # The API signs its requests in by bearer token (factcheck.api); the session cookie
+            # is not read for them at all, so a browser's session cannot act through the API.
+            g._login_user = login_manager.anonymous_user()
+            return None
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if current_user.is_authenticated:
@@ -92,6 +98,8 @@ def init_app(app: Flask) -> None:
 
 def _error_page(code: int, message: str):
     def handler(_error):
+        if is_api_path(request.path):
+            return problem(code, message)
         return render_template("errors/error.html", code=code, message=message), code
 
     return handler

@@ -94,6 +94,8 @@ MATRIX = [
     ("GET", "/account", None, ALL, 200),
     ("POST", "/account/sessions/end-others", {}, ALL, 302),
     ("POST", "/account/sessions/{session}/end", {}, ALL, 302),
+    ("POST", "/account/tokens", {"name": "CMS plug-in", "scope": "write"}, ALL, 201),  # shown once, on this answer
+    ("POST", "/account/tokens/{token}/revoke", {}, ALL, 302),
 ]
 # Public on purpose: the sign-in page (signed-in people are sent on to their home page), the
 # health check for load balancers (test_production.py) and what readers see (test_public.py).
@@ -102,6 +104,8 @@ PUBLIC = [("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/
 SPECIAL = {("GET", "/", "reviewer"): 302}
 # {session} is someone else's session: nobody may end it, and nobody learns it exists.
 SPECIAL.update({("POST", "/account/sessions/{session}/end", role): 404 for role in ALL})
+# {token} is someone else's API token: the same.
+SPECIAL.update({("POST", "/account/tokens/{token}/revoke", role): 404 for role in ALL})
 
 
 def expected(role, allowed, ok, method, path):
@@ -148,6 +152,12 @@ def build(app, users, text: str) -> dict:
         values["target"] = factories.make_user(app, role="reviewer")
     if "session" in names:
         values["session"] = factories.session_of(app, factories.make_user(app, role="reviewer"))
+    if "token" in names:
+        factories.make_token(app, factories.make_user(app, role="editor"))
+        with app.app_context():
+            from factcheck.models import ApiToken
+
+            values["token"] = db.session.scalars(db.select(ApiToken.id)).first()
     if "false" in names:
         values["false"] = factories.rating_id(app, "False")
     return values
@@ -179,7 +189,7 @@ def test_every_route_is_in_the_matrix(app):
         url = re.sub(r"{\w+}", "1", path.split("?")[0])
         covered.add((method, adapter.match(url, method=method)[0]))
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
+        if rule.endpoint == "static" or rule.rule.startswith("/api/"):
+            continue  # the JSON API has its own matrix (tests/test_api_roles.py), by token scope too
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (method, rule.endpoint) in covered, f"{method} {rule.rule} has no row in the role matrix"

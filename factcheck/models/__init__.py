@@ -18,10 +18,15 @@ from .base import (
 from .claims import MOVES, Actor, Claim, ClaimAnchor, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
 from .counts import ClaimStatusCount
 from .saved_views import SavedView
+from .tokens import TOKEN_PREFIX, ApiToken, TokenScope, new_api_token
 from .users import LoginThrottle, SessionEnd, User, UserSession, new_session_token
 
 __all__ = [
     "APPEND_ONLY_POSTGRESQL",
+    "TOKEN_PREFIX",
+    "ApiToken",
+    "TokenScope",
+    "new_api_token",
     "APPEND_ONLY_SQLITE",
     "MAX_ID",
     "MOVES",
