@@ -199,7 +199,9 @@ def _verdict(claim: Claim, data: dict, submit: bool):
         rating = db.session.get(Rating, int(rating_value)) if str(rating_value).isdigit() else None
         if rating is None:
             invalid({"rating": f"There is no rating “{rating_value}”."})
-    form = validated(read_form(VerdictForm, {"rationale": data.get("rationale")}))
+    form = read_form(VerdictForm, {"rationale": data.get("rationale")})
+    form.rating.choices = [(0, "")]  # the rating was read above, by name or id
+    form = validated(form)
     return lambda: workflow.save_verdict(
         claim, by=current_user, rating=rating, rationale=form.rationale.data, submit=submit,
         expected_version=expected_version(data),
