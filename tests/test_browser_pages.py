@@ -72,7 +72,7 @@ def staff_pages(ids) -> dict[str, list[str]]:
     return {
         "editor": ["/dashboard", "/claims", "/claims?status=open&sort=due", "/review", "/articles/",
                    f"/articles/{ids['article']}", "/articles/new", *claims, f"/claims/{ids[ClaimStatus.UNASSIGNED]}/edit",
-                   "/account/password"],
+                   "/account/password", "/account"],
         "reviewer": ["/queue", f"/claims/{ids[ClaimStatus.IN_RESEARCH]}"],
         "admin": ["/admin/users", "/admin/ratings"],
     }
