@@ -95,6 +95,11 @@ def init_app(app: Flask) -> None:
     ):
         app.register_error_handler(code, _error_page(code, message))
 
+    @app.errorhandler(500)
+    def server_error(error):
+        # A script reading the API gets JSON even when the app fails; pages keep Flask's own.
+        return problem(500, "Something went wrong on the server. Read what you were changing again before you retry.") if is_api_path(request.path) else error
+
 
 def _error_page(code: int, message: str):
     def handler(_error):

@@ -385,3 +385,13 @@ def test_a_script_creates_an_article_claims_a_span_and_assigns_it(app, users):
     reviewer = app.test_client()
     factories.sign_in(reviewer, app, users["reviewer"])
     assert "the new bridge cost 40 million euros" in factories.page_text(reviewer.get("/queue"))
+
+
+def test_a_verdict_field_left_out_keeps_what_the_draft_has(app, users, api):
+    claim = factories.claim_in(app, "in_research", editor=users["editor"], reviewer=users["reviewer"])
+    reviewer = api("reviewer")
+    factories.evidence(app, claim, users["reviewer"])
+    assert reviewer.post(f"/api/v1/claims/{claim}/verdict", {"rating": "False"}).status_code == 200
+    submitted = reviewer.post(f"/api/v1/claims/{claim}/submit", {"rationale": "The table says 12 percent."})
+    assert submitted.status_code == 200, submitted.get_json()
+    assert submitted.get_json()["verdict"]["rating"]["name"] == "False"

@@ -14,7 +14,7 @@ from ..clock import localize
 from ..extensions import db
 from ..filters import Filters, beyond, cursor_of, order_by
 from ..forms import AssignForm, CommentForm, CorrectionForm, DropForm, EvidenceForm, NoteForm, ReturnForm, VerdictForm
-from ..models import MOVES, Article, AuditEvent, Claim, Comment, DropReason, Rating, User
+from ..models import MOVES, Article, AuditEvent, Claim, Comment, DropReason, Rating, User, utcnow
 from ..ratings import scale
 from ..views.helpers import load_claim, rows_naming_withheld_sources
 from .common import (
@@ -27,7 +27,6 @@ from .common import (
     expected_version,
     forbidden,
     invalid,
-    now,
     page_size,
     payload,
     person,
@@ -70,7 +69,7 @@ def list_claims():
     of the following page, null on the last)."""
     filters = _filters()
     size = page_size()
-    query = filters.apply(select(Claim), now()).options(
+    query = filters.apply(select(Claim), utcnow()).options(
         joinedload(Claim.article, innerjoin=True).load_only(Article.title),
         joinedload(Claim.assignee),
         joinedload(Claim.rating),
@@ -83,7 +82,7 @@ def list_claims():
     rows = db.session.scalars(query.order_by(*order_by(filters.sort)).limit(size + 1)).all()
     more = len(rows) > size
     rows = rows[:size]
-    moment = now()
+    moment = utcnow()
     return {
         "items": [claim_json(claim, moment) for claim in rows],
         "next": cursor_of(rows[-1], filters.sort) if more else None,
@@ -189,17 +188,19 @@ def _validated_due(form):
 
 
 def _verdict(claim: Claim, data: dict, submit: bool):
+    """A rating (by name or id) and rationale; one left out keeps what the claim has, so a
+    script can add the rationale to a drafted rating. null clears a draft's rating."""
     rating_value = data.get("rating")
-    rating = None
+    rating = claim.rating if "rating" not in data else None
     if isinstance(rating_value, str) and not rating_value.isdigit():
         rating = next((r for r in scale() if r.name.lower() == rating_value.strip().lower()), None)
         if rating is None:
             invalid({"rating": f"There is no rating “{rating_value}”."})
     elif rating_value not in (None, "", 0):
-        rating = db.session.get(Rating, int(rating_value)) if str(rating_value).isdigit() else None
+        rating = db.session.get(Rating, int(rating_value)) if str(rating_value).isdigit() and type(rating_value) is not bool else None
         if rating is None:
             invalid({"rating": f"There is no rating “{rating_value}”."})
-    form = read_form(VerdictForm, {"rationale": data.get("rationale")})
+    form = read_form(VerdictForm, {"rationale": data["rationale"] if "rationale" in data else claim.rationale})
     form.rating.choices = [(0, "")]  # the rating was read above, by name or id
     form = validated(form)
     return lambda: workflow.save_verdict(

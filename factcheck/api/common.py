@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..errors import DomainError, NotAllowed, StaleEdit
 from ..extensions import db
-from ..models import Article, AuditEvent, Claim, Comment, Evidence, User, utcnow
+from ..models import Article, AuditEvent, Claim, Comment, Evidence, User
 from ..problems import problem
 from ..templating import action_text
 from ..tokens import bearer_token, count_request, find_token
@@ -270,6 +270,3 @@ def event_json(event: AuditEvent, redacted: bool) -> dict:
         "redacted": redacted,
     }
 
-
-def now() -> datetime:
-    return utcnow()
