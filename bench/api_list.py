@@ -82,16 +82,64 @@ def load(port: int, path: str, headers: dict, clients: int, seconds: float) -> t
     )
 
 
+def in_process(database: str, token: str, middle: int, requests: int) -> list[tuple]:
+    """The same lists through Flask's test client: wall-clock and CPU time per request without
+    a server or a network, steadier than the gunicorn figures on a machine shared with other work."""
+    import statistics
+
+    from sqlalchemy import select
+
+    from factcheck import create_app
+    from factcheck.extensions import db
+    from factcheck.models import Role, User
+    from factcheck.sessions import start_session
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET, "API_RATE_LIMIT": 10**9})
+    with app.app_context():
+        session_token = start_session(db.session.scalar(select(User).where(User.role == Role.EDITOR).limit(1)), "bench")
+        db.session.commit()
+    browser, script = app.test_client(), app.test_client()
+    with browser.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = session_token, True
+    rows = []
+    for name, query in QUERIES.items():
+        query = query.format(middle=middle)
+        figures = []
+        for client, path, headers in (
+            (browser, f"/claims?{query}", {}),
+            (script, f"/api/v1/claims?{query}", {"Authorization": f"Bearer {token}"}),
+        ):
+            client.get(path, headers=headers)  # warm up
+            wall, cpu = [], []
+            for _ in range(requests):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                assert client.get(path, headers=headers).status_code == 200, path
+                wall.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+            wall.sort()
+            cpu.sort()
+            figures.append((statistics.median(wall), wall[int(len(wall) * 0.95) - 1], statistics.median(cpu)))
+        rows.append((name, *figures))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--requests", type=int, default=30, help="in-process requests per list and query")
     args = parser.parse_args()
     database = database_url(args.database)
     cookie = session_cookie(database)
     token, middle = make_token(database)
+    print(f"{database.split('://')[0]}, in-process (test client), {args.requests} requests each: median / p95 wall-clock, median CPU")
+    print(f"{'query':24} {'HTML list':>36}   {'API list':>36}")
+    for name, html, api in in_process(database, token, middle, args.requests):
+        cells = [f"{p50:6.1f} / {p95:6.1f} ms  cpu {cpu:6.1f} ms" for p50, p95, cpu in (html, api)]
+        print(f"{name:24} {cells[0]:>36}   {cells[1]:>36}")
+    print()
     env = {"FACTCHECK_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database,
            "NEWSROOM_URL": "https://bench.example.org", "API_RATE_LIMIT": str(10**9)}
     rows = []
