@@ -36,12 +36,9 @@ from .common import (
     validated,
 )
 
-# The filters' names as the claims page's address uses them; each is checked on its own so a
-# problem is reported under the filter that caused it.
-FILTER_NAMES = ("status", "assignee", "rating", "article", "q", "overdue", "outlet", "claimant", "sort", "approved_from", "approved_to")
-
-
 def _filters() -> Filters:
+    """The claims page's filters from the query string, with the API's extras (a reviewer's
+    email, overdue=true); each is checked on its own so a problem is named under its filter."""
     args = MultiDict(request.args)
     assignee = args.get("assignee", "")
     if "@" in assignee:  # the API also takes the reviewer's email
