@@ -159,3 +159,14 @@ def test_a_new_window_starts_after_the_old_one_ends(app, users):
         row.window_started_at = utcnow() - timedelta(seconds=61)
         db.session.commit()
     assert api.get("/api/v1/claims").status_code == 200
+
+
+def test_a_token_acts_as_its_owner_whatever_cookie_comes_with_it(app, users, client_as):
+    browser = client_as("editor")  # signed in as an editor ...
+    viewer_token = factories.make_token(app, users["viewer"])  # ... sending a viewer's write token
+    response = browser.post(
+        "/api/v1/articles", json={"title": "T", "body": "Words to check here."},
+        headers={"Authorization": f"Bearer {viewer_token}"}, csrf=False,
+    )
+    assert response.status_code == 403
+    assert response.get_json()["detail"] == "Only editors and admins may add articles."
