@@ -77,3 +77,10 @@ OUTBOX_LEASE_SECONDS = 300
 # With a Redis URL, each commit that queues messages also queues an RQ job to send them at once
 # (run `rq worker factcheck-outbox --with-scheduler --url $REDIS_URL`); `flask deliver` works either way.
 REDIS_URL = None
+# The JSON API: requests one personal token may make per window (counted in the database, so
+# the limit holds across every app server), answered 429 with Retry-After beyond it.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_WINDOW_SECONDS = 60
+# Rows per page of the API's lists, unless a request asks for fewer (?limit=, at most API_PAGE_MAX).
+API_PAGE_SIZE = 50
+API_PAGE_MAX = 200

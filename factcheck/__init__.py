@@ -54,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
 
-    from . import cli, outbox, security, templating  # noqa: F401 (outbox: wakes the RQ worker after commits)
+    from . import api, cli, outbox, security, templating  # noqa: F401 (outbox: wakes the RQ worker after commits)
     from .views import admin, articles, auth, checking, claims, evidence, exports, main, notifications, public, queues, tips
 
     app.url_map.converters["id"] = IdConverter  # before any route is added
@@ -71,6 +71,10 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     for module in (main, auth, articles, claims, checking, evidence, queues, exports, admin, public, tips, notifications):
         app.register_blueprint(module.bp)
+    # API requests are signed in by a bearer token only, never the session cookie, so a forged
+    # cross-site request has nothing to ride on: no CSRF token is needed (factcheck.api.common).
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
     cli.init_app(app)
     return app
 

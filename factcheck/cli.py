@@ -1,5 +1,7 @@
 """flask commands for operators and scripts (flask --app factcheck COMMAND --help for each):
 - create-user EMAIL --role ROLE: an account (there is no public sign-up)
+- create-token EMAIL --scope read|write [--name NAME]: a personal API token for that person,
+  printed once on the last line (only its hash is kept); revoke it on their account page
 - seed-demo: the demo newsroom in an empty database
 - add-article (FILE | --from-url URL) --by EMAIL [--title T] [--outlet O]: a new article from a
   document or a web page; prints its id
@@ -31,6 +33,7 @@ ARTICLES_BATCH = 200  # an article brings its text and every sentence
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(create_token_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(purge_tip_contacts_command)
     app.cli.add_command(export_verdicts_command)
@@ -208,6 +211,32 @@ def create_user_command(email: str, role: str, name: str | None, password: str |
         raise click.ClickException(str(error))
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--scope", type=click.Choice(["read", "write"]), required=True, help="read: GET only; write: also changes.")
+@click.option("--name", default="Command line", show_default=True, help="What will use it, to recognise it later.")
+@with_appcontext
+def create_token_command(email: str, scope: str, name: str) -> None:
+    """Create a personal API token for the person with EMAIL. The token acts as that person (their
+    role still limits it) and is printed once, on the last line, for scripts to capture."""
+    from sqlalchemy import select
+
+    from .errors import DomainError
+    from .models import User
+    from .tokens import create_token
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        raise click.ClickException(f"No active account for {email}.")
+    try:
+        token, raw = create_token(user, name=name, scope=scope, by=None)
+    except DomainError as error:
+        raise click.ClickException(error.message)
+    db.session.commit()
+    click.echo(f"Created {token.scope.value} token “{token.name}” ({token.prefix}…) for {user.email}. It is shown only now:")
+    click.echo(raw)
 
 
 @click.command("seed-demo")

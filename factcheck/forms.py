@@ -26,7 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .links import web_address_problem
-from .models import MAX_ID, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, Delivery, DropReason, Evidence, EvidenceStance, NotificationKind, PolicyPage, Rating, RatingTone, Role, SavedView, Tip, User, WebhookEndpoint, WebhookEvent, utcnow
+from .models import MAX_ID, ApiToken, Article, ArticleRevision, Claim, ClaimantKind, Comment, Correction, Delivery, DropReason, Evidence, EvidenceStance, NotificationKind, PolicyPage, Rating, RatingTone, Role, SavedView, Tip, User, WebhookEndpoint, WebhookEvent, utcnow
 from .clock import due_instant, today_in_newsroom
 from .documents import MAX_BYTES, document_text
 from .errors import DomainError
@@ -122,6 +122,20 @@ class PasswordChangeForm(Form):
         "Repeat new password",
         validators=[DataRequired("Repeat the new password."), EqualTo("new_password", message="The two passwords differ.")],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ApiTokenForm(Form):
+    name = StringField(
+        "Name",
+        validators=[DataRequired(ApiToken.NAME_REQUIRED), Length(max=ApiToken.NAME_MAX)],
+        description="What will use it, e.g. CMS plug-in or Slack bot.",
+    )
+    scope = RadioField(
+        "It may",
+        choices={"read": "Read only", "write": "Read and write (whatever your role allows)"},
+        default="read",
+        validators=[InputRequired("Choose read or write.")],
     )
 
 
@@ -244,6 +258,10 @@ class NewArticleForm(ArticleForm):
             )
             return False
         return valid
+class ApiArticleForm(ArticleForm):
+    """An article sent to the JSON API: the outlet may be left out (a script may not know it)."""
+
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=Article.OUTLET_MAX)])
 
 
 class ClaimForm(Form):

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import sessions
 from .extensions import login_manager
 from .models import User
+from .problems import is_api_path, problem
 
 # Everything else needs a signed-in, active user. New public pages must be added here on purpose.
 PUBLIC_ENDPOINTS = frozenset(
@@ -78,6 +79,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def require_login():
+        if is_api_path(request.path):
+            # The API signs its requests in by bearer token (factcheck.api); the session cookie
+            # is not read for them at all, so a browser's session cannot act through the API.
+            g._login_user = login_manager.anonymous_user()
+            return None
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if current_user.is_authenticated:
@@ -122,9 +128,16 @@ def init_app(app: Flask) -> None:
     ):
         app.register_error_handler(code, _error_page(code, message))
 
+    @app.errorhandler(500)
+    def server_error(error):
+        # A script reading the API gets JSON even when the app fails; pages keep Flask's own.
+        return problem(500, "Something went wrong on the server. Read what you were changing again before you retry.") if is_api_path(request.path) else error
+
 
 def _error_page(code: int, message: str):
     def handler(_error):
+        if is_api_path(request.path):
+            return problem(code, message)
         return render_template("errors/error.html", code=code, message=message), code
 
     return handler

@@ -39,6 +39,8 @@ ACTIONS = {
     "restored": "restored it",
     "status_changed": "changed the status",
     "password_changed": "changed their password",
+    "api_token_created": "created an API token",
+    "api_token_revoked": "revoked an API token",
     "deactivated": "deactivated the account",
     "reactivated": "reactivated the account",
     "moved": "moved it on the scale",

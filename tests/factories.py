@@ -168,3 +168,25 @@ def tip(app, text: str = "The mayor said bus fares fell by half.", seen_at: str 
         made = submit_tip(text=text, seen_at=seen_at, contact=contact)
         db.session.commit()
         return made.id
+def make_token(app, user_id: int, scope: str = "write", name: str = "Test script") -> str:
+    """A personal API token of that person; the token itself (shown once)."""
+    from factcheck.tokens import create_token
+
+    with app.app_context():
+        _token, raw = create_token(db.session.get(User, user_id), name=name, scope=scope, by=None)
+        db.session.commit()
+        return raw
+
+
+class Api:
+    """A client of the JSON API sending one token, as a script would (no cookie, no CSRF token)."""
+
+    def __init__(self, app, token: str | None):
+        self.client = app.test_client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, headers=self.headers, **kwargs)
+
+    def post(self, path: str, json=None, **kwargs):
+        return self.client.post(path, json=json if json is not None else {}, headers=self.headers, csrf=False, **kwargs)

@@ -92,7 +92,7 @@ def staff_pages(ids) -> dict[str, list[str]]:
     return {
         "editor": ["/dashboard", "/claims", "/claims?status=open&sort=due", "/review", "/articles/",
                    f"/articles/{ids['article']}", "/articles/new", *claims, f"/claims/{ids[ClaimStatus.UNASSIGNED]}/edit",
-                   "/account/password", "/tips", "/tips?status=all", "/notifications", "/notifications/settings"],
+                   "/account/password", "/account", "/tips", "/tips?status=all", "/notifications", "/notifications/settings"],
         "reviewer": ["/queue", f"/claims/{ids[ClaimStatus.IN_RESEARCH]}", "/notifications"],
         "admin": ["/admin/users", "/admin/ratings", "/admin/pages", "/admin/pages/about", "/admin/webhooks",
                   f"/admin/webhooks/{ids['endpoint']}"],

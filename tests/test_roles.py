@@ -115,6 +115,8 @@ MATRIX = [
     ("GET", "/admin/webhooks/{endpoint}", None, {"admin"}, 200),
     ("POST", "/admin/webhooks/{endpoint}/off", {}, {"admin"}, 302),
     ("POST", "/admin/webhooks/deliveries/{delivery}/again", {}, {"admin"}, 302),
+    ("POST", "/account/tokens", {"name": "CMS plug-in", "scope": "write"}, ALL, 201),  # shown once, on this answer
+    ("POST", "/account/tokens/{token}/revoke", {}, ALL, 302),
 ]
 # Public on purpose: the sign-in page (signed-in people are sent on to their home page), the
 # health check for load balancers (test_production.py) and what readers see (test_public.py).
@@ -127,6 +129,8 @@ SPECIAL = {("GET", "/", "reviewer"): 302}
 SPECIAL.update({("POST", "/account/sessions/{session}/end", role): 404 for role in ALL})
 # {notification} is the reviewer's: the others are told it does not exist.
 SPECIAL.update({("POST", "/notifications/{notification}/read", role): 404 for role in ALL - {"reviewer"}})
+# {token} is someone else's API token: the same.
+SPECIAL.update({("POST", "/account/tokens/{token}/revoke", role): 404 for role in ALL})
 
 
 def expected(role, allowed, ok, method, path):
@@ -188,6 +192,12 @@ def build(app, users, text: str) -> dict:
             db.session.add(delivery)
             db.session.commit()
             values.update(notification=notification.id, endpoint=endpoint.id, delivery=delivery.id)
+    if "token" in names:
+        factories.make_token(app, factories.make_user(app, role="editor"))
+        with app.app_context():
+            from factcheck.models import ApiToken
+
+            values["token"] = db.session.scalars(db.select(ApiToken.id)).first()
     if "false" in names:
         values["false"] = factories.rating_id(app, "False")
     return values
@@ -219,7 +229,7 @@ def test_every_route_is_in_the_matrix(app):
         url = re.sub(r"{\w+}", "1", path.split("?")[0])
         covered.add((method, adapter.match(url, method=method)[0]))
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
+        if rule.endpoint == "static" or rule.rule.startswith("/api/"):
+            continue  # the JSON API has its own matrix (tests/test_api_roles.py), by token scope too
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (method, rule.endpoint) in covered, f"{method} {rule.rule} has no row in the role matrix"

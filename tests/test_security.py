@@ -60,7 +60,11 @@ def test_anonymous_cannot_reach_any_page_but_sign_in(app):
         if rule.endpoint in PUBLIC_ENDPOINTS or "GET" not in rule.methods:
             continue
         url = rule.rule.replace("<int:article_id>", "1").replace("<int:claim_id>", "1").replace("<int:user_id>", "1")
+        url = url.replace("<id:article_id>", "1").replace("<id:claim_id>", "1")
         response = client.get(url)
+        if url.startswith("/api/"):  # the JSON API answers in JSON: 401 without a token (tests/test_api_roles.py)
+            assert response.status_code == (200 if url == "/api/v1/openapi.json" else 401), url
+            continue
         assert response.status_code == 302 and response.headers["Location"].startswith("/login"), url
 
 

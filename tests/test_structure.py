@@ -78,3 +78,13 @@ def test_a_view_module_imports_no_other_view_module_but_the_helpers():
             if name.startswith("factcheck.views.") and not name.startswith("factcheck.views.helpers")
         }
         assert not others, f"{path.name} imports {sorted(others)}"
+
+
+def test_the_api_reaches_the_views_only_through_the_helpers_and_no_view_reaches_the_api():
+    for path in sorted((PACKAGE / "api").glob("*.py")):
+        views = {name for name in imported_modules(path) if name.startswith("factcheck.views")}
+        assert all(name.startswith("factcheck.views.helpers") for name in views), f"api/{path.name} imports {sorted(views)}"
+    for path in sorted((PACKAGE / "views").glob("*.py")):
+        assert not [n for n in imported_modules(path) if n.startswith("factcheck.api")], path.name
+    for module in ("forms.py", "tokens.py", "problems.py", "cli.py"):
+        assert not [n for n in imported_modules(PACKAGE / module) if n.startswith("factcheck.api")], module

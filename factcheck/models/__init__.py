@@ -30,6 +30,7 @@ from .notifications import (
     WebhookEvent,
 )
 from .saved_views import SavedView
+from .tokens import TOKEN_PREFIX, ApiToken, TokenScope, new_api_token
 from .users import LoginThrottle, SessionEnd, User, UserSession, new_session_token
 
 __all__ = [
@@ -43,6 +44,10 @@ __all__ = [
     "WebhookEndpoint",
     "WebhookEvent",
     "APPEND_ONLY_POSTGRESQL",
+    "TOKEN_PREFIX",
+    "ApiToken",
+    "TokenScope",
+    "new_api_token",
     "APPEND_ONLY_SQLITE",
     "MAX_ID",
     "MOVES",

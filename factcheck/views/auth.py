@@ -4,10 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from .. import sessions, throttle
+from .. import sessions, throttle, tokens
+from ..errors import DomainError
 from ..extensions import db
-from ..forms import LoginForm, LogoutForm, PasswordChangeForm
-from ..models import SessionEnd, User, UserSession
+from ..forms import ActionForm, ApiTokenForm, LoginForm, LogoutForm, PasswordChangeForm
+from ..models import ApiToken, SessionEnd, User, UserSession
 from ..security import (
     hash_password,
     is_safe_next,
@@ -100,13 +101,47 @@ def change_password():
     return _account_page(form), 422 if form.errors else 200
 
 
-def _account_page(password_form: PasswordChangeForm):
+def _account_page(password_form: PasswordChangeForm, token_form: ApiTokenForm | None = None, new_token: str | None = None):
     return render_template(
         "auth/account.html",
         form=password_form,
         sessions=sessions.active_sessions(current_user),
         this_session=current_user.current_session,
+        token_form=token_form or ApiTokenForm(formdata=None),
+        revoke_form=ActionForm(formdata=None),
+        api_tokens=tokens.tokens_of(current_user),
+        new_token=new_token,
     )
+
+
+@bp.post("/account/tokens")
+def create_token():
+    """A new personal API token, shown on this one answer only: it is not stored, so it is never
+    put in a redirect, a flash message or the session cookie."""
+    form = ApiTokenForm()
+    user = current_user._get_current_object()
+    if form.validate():
+        try:
+            _token, raw = tokens.create_token(user, name=form.name.data, scope=form.scope.data, by=user)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Token created. Copy it now: it is shown only this once.", "success")
+            return _account_page(PasswordChangeForm(formdata=None), new_token=raw), 201
+    return _account_page(PasswordChangeForm(formdata=None), token_form=form), 422
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)  # someone else's token: nobody learns it exists
+    tokens.revoke_token(token, by=current_user._get_current_object())
+    db.session.commit()
+    flash(f"Revoked the token “{token.name}”; requests with it are refused from now on.", "success")
+    return redirect(url_for("auth.account", _anchor="api-tokens"))
 
 
 @bp.post("/account/sessions/<int:session_id>/end")
