@@ -1,6 +1,9 @@
 """Split, score and store a 5,000-word article, as the "New article" form does, and print the time.
 
     .venv/bin/python bench/split_article.py [--words 5000] [--repeat 5] [--postgres [ADMIN_URL]]
+    FACTCHECK_SUGGESTER=ngram .venv/bin/python bench/split_article.py   # the fallback model
+
+The suggester is loaded once before timing (a worker loads it once; its load time is printed).
 
 It uses a fresh SQLite file in a temporary folder, or with --postgres a throwaway database that it
 creates on that server (default postgresql://postgres@127.0.0.1:5432/postgres) and drops after.
@@ -20,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.models import Role, User  # noqa: E402
+from factcheck.suggest import LOADED, suggester  # noqa: E402
 from factcheck.text import split_sentences  # noqa: E402
 from factcheck.workflow import create_article  # noqa: E402
 
@@ -72,6 +76,7 @@ def main() -> None:
 def run(args, url: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     body = make_article(args.words)
+    model = suggester()
     with app.app_context():
         db.create_all()
         user = User(email="bench@example.org", name="Bench", role=Role.EDITOR, password_hash="x")
@@ -91,6 +96,7 @@ def run(args, url: str) -> None:
         db.engine.dispose()
 
     print(f"database            {url.split(':')[0]}")
+    print(f"suggester           {model.version} ({LOADED['why']}), loaded in {LOADED['seconds'] * 1000:.0f} ms")
     print(f"article             {len(body.split()):,} words, {len(body):,} characters, {len(spans)} sentences")
     print(f"split only          median {statistics.median(split_times) * 1000:.0f} ms  (best {min(split_times) * 1000:.0f} ms)")
     print(f"split+score+store   median {statistics.median(total_times) * 1000:.0f} ms  (best {min(total_times) * 1000:.0f} ms, worst {max(total_times) * 1000:.0f} ms)")

@@ -1,18 +1,23 @@
-"""Which sentences are worth checking: a linear model over word and character n-grams, loaded
-from an inspectable JSON file (vocabulary, idf weights, coefficients) and scored in plain Python.
-factcheck/training.py trains it and checks that this scorer reproduces scikit-learn's numbers."""
+"""Which sentences are worth checking. Two models: a fine-tuned small sentence encoder run as
+int8 ONNX with onnxruntime (data/suggester/: model.onnx, tokenizer.json, model.json), and, where
+onnxruntime is not installed, a linear model over word and character n-grams loaded from an
+inspectable JSON file and scored in plain Python. factcheck/encoder_training.py and
+factcheck/training.py train them. Neither loads a pickle or downloads anything."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import math
+import os
 import re
+import time
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "checkworthy-model.json.gz"
+ENCODER_DIR = Path(__file__).resolve().parent / "data" / "suggester"
 WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 WHITE_SPACES = re.compile(r"\s\s+")
 
@@ -70,10 +75,148 @@ class Suggester:
         return [self.score(t) for t in texts]
 
 
-@lru_cache(maxsize=1)
-def suggester() -> Suggester:
+class EncoderSuggester:
+    """The fine-tuned encoder: sentences tokenised (truncated at the model's max tokens), run in
+    batches of similar length, a sigmoid of the logit."""
+
+    BATCH = 64
+
+    def __init__(self, folder: Path = ENCODER_DIR):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        self.version = meta["version"]
+        self.threshold = meta["threshold"]
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(meta["max_tokens"])
+        options = onnxruntime.SessionOptions()
+        # A web worker scores one article at a time; more threads than this fight each other.
+        options.intra_op_num_threads = int(os.environ.get("FACTCHECK_SUGGESTER_THREADS", "1"))
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+
+    def scores(self, texts: list[str]) -> list[float]:
+        import numpy as np
+
+        if not texts:
+            return []
+        rows = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+        out = [0.0] * len(rows)
+        for at in range(0, len(order), self.BATCH):
+            chosen = order[at : at + self.BATCH]
+            width = max(len(rows[i]) for i in chosen)
+            ids = np.zeros((len(chosen), width), dtype=np.int64)
+            mask = np.zeros((len(chosen), width), dtype=np.int64)
+            for row, i in enumerate(chosen):
+                ids[row, : len(rows[i])] = rows[i]
+                mask[row, : len(rows[i])] = 1
+            (logits,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            for i, logit in zip(chosen, logits.tolist()):
+                out[i] = 1 / (1 + math.exp(-max(-60.0, min(60.0, logit))))
+        return out
+
+    def score(self, text: str) -> float:
+        return self.scores([text])[0]
+
+
+def ngram_suggester() -> Suggester:
     with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as handle:
         return Suggester(json.load(handle))
+
+
+def _resident_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+# How the active model was chosen and what loading it cost (flask check shows it).
+LOADED: dict = {}
+
+
+@lru_cache(maxsize=1)
+def suggester() -> Suggester | EncoderSuggester:
+    """The encoder when onnxruntime and its files are there (FACTCHECK_SUGGESTER=ngram chooses
+    the n-gram model), else the n-gram model."""
+    before, started = _resident_bytes(), time.perf_counter()
+    model, why = None, "chosen by FACTCHECK_SUGGESTER"
+    if os.environ.get("FACTCHECK_SUGGESTER", "").lower() != "ngram":
+        try:
+            model, why = EncoderSuggester(), "onnxruntime"
+        except ImportError as error:
+            why = f"fallback: {error.name or 'onnxruntime'} is not installed"
+        except (OSError, ValueError, KeyError) as error:
+            why = f"fallback: the encoder could not be loaded ({error})"
+    if model is None:
+        model = ngram_suggester()
+    after = _resident_bytes()
+    LOADED.clear()
+    LOADED.update(
+        why=why, seconds=time.perf_counter() - started,
+        memory=(after - before) if before is not None and after is not None else None,
+    )
+    return model
+# Lines that are never a claim, whatever a model thinks of their words: page furniture, photo
+# credits, bylines. Matched against the whole sentence (trailing punctuation aside).
+_FURNITURE = re.compile(
+    r"(?:advertisement|advertising|sponsored(?: content)?|story continues(?: below)?(?: advertisement)?"
+    r"|(?:read|see) (?:the original article|more|also|next)\b.*|continue reading\b.*|skip (?:to|past)\b.*"
+    r"|(?:sign up|subscribe|register)\b.{0,80}|follow (?:us|\w+) on\b.*|click here\b.*|share(?: this)?(?: article| story)?"
+    r"|(?:copyright|©)\s.*|.{0,60}all rights reserved|related(?: articles?| stories| coverage| content)?(?::.*)?"
+    r"|(?:last )?(?:updated|published|posted)(?: on| at)? \S.{0,50}|listen to (?:this|the) (?:article|story)\b.*)",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(  # names stay capitalised: only the keywords ignore case
+    r"\(?(?:(?i:(?:photo(?:graph)?|image|picture|credit|illustration|video|footage)s?(?: by|:))\s.{1,80}"
+    r"|(?:[A-Z][\w.'’-]*\s?){1,5}/\s?(?:[A-Z][\w&.'’-]*\s?){1,5}(?:via [A-Z][\w ]{1,30})?"
+    r"|(?:[A-Z][\w.'’-]*\s){0,5}(?i:(?:via |for |/)?(?:getty images|shutterstock|ap photo|afp|reuters|epa))(?: \w+){0,3}"
+    r"|(?i:courtesy(?: of)?) .{1,60})\)?"
+)
+_NAME = r"[A-Z][\w.'’-]*"
+_BYLINE = re.compile(
+    rf"(?i:by|reporting by|additional reporting by|writing by|editing by|edited by|compiled by)\s+{_NAME}(?:\s+{_NAME}){{0,3}}"
+    rf"(?:(?:,|;| and)\s+(?i:(?:additional )?(?:reporting|writing|editing|edited) by\s+)?{_NAME}(?:\s+{_NAME}){{0,3}})*"
+    r"(?:\s+in\s+[A-Z][\w ]{1,30})?"
+)
+
+
+def not_a_claim(text: str) -> str | None:
+    """Why a sentence is never suggested (page furniture, a photo credit, a byline), or None.
+    Short lines only: a real sentence that merely starts with "By" or mentions Reuters is scored."""
+    line = text.strip().strip(".:;!|•*-–— ").strip()
+    if not line:
+        return "empty"
+    words = len(line.split())
+    if words <= 16 and _FURNITURE.fullmatch(line):
+        return "page furniture"
+    if words <= 12 and _CREDIT.fullmatch(line):
+        return "photo credit"
+    if words <= 16 and _BYLINE.fullmatch(line) and _BYLINE_NAMES(line):
+        return "byline"
+    return None
+
+
+def _BYLINE_NAMES(line: str) -> bool:  # noqa: N802 - a predicate beside the pattern it completes
+    """Every word after "by" is capitalised or a joining word: "By Friday the council will
+    vote" is a sentence, "By Jane Doe and John Roe" a byline."""
+    rest = re.split(r"\bby\s+", line, maxsplit=1, flags=re.IGNORECASE)[-1]
+    joiners = {"and", "in", "by", "reporting", "writing", "editing", "edited", "additional"}
+    return all(w[:1].isupper() or w.strip(",;").lower() in joiners for w in rest.split())
+
+
+def suggestion_scores(model, texts: list[str]) -> list[float]:
+    """The model's scores, with 0 for sentences that are never a claim."""
+    marked = [not_a_claim(t) for t in texts]
+    todo = [t for t, why in zip(texts, marked) if why is None]
+    scored = iter(model.scores(todo) if todo else [])
+    return [0.0 if why else next(scored) for why in marked]
 
 
 def score_spans(body: str, spans) -> tuple[list[float | None], str | None]:
@@ -83,4 +226,6 @@ def score_spans(body: str, spans) -> tuple[list[float | None], str | None]:
         model = suggester()
     except (OSError, ValueError, KeyError):
         return [None] * len(spans), None
-    return [round(model.score(body[s:e]), 4) for s, e in spans], model.version
+    if not spans:
+        return [], model.version
+    return [round(x, 4) for x in suggestion_scores(model, [body[s:e] for s, e in spans])], model.version

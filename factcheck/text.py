@@ -130,14 +130,45 @@ def _language(abbreviations: tuple[str, ...]):
 
 def split_sentences(body: str) -> list[tuple[int, int]]:
     """(start, end) character offsets of each sentence, without surrounding whitespace.
-    Paragraph breaks always end a sentence, whatever the segmenter thinks."""
+    Paragraph breaks always end a sentence, whatever the segmenter thinks; so do a bullet and a
+    sentence end glued to the next capital (a caption run into its photo credit), and a bullet
+    marker is left outside the sentence it starts."""
     spans: list[tuple[int, int]] = []
     offset = 0
     for paragraph in body.split("\n"):
         if paragraph.strip():
-            spans.extend((offset + s, offset + e) for s, e in _split_paragraph(paragraph))
+            spans.extend((offset + s, offset + e) for s, e in _tidy(paragraph, _split_paragraph(paragraph)))
         offset += len(paragraph) + 1
     return spans
+
+
+# "…southern Russia.Sergey Bobok/Getty Images": a sentence end after a lower-case word, glued to
+# a capitalised word. Upper case before the stop ("U.S.Army"), or after it ("www.BBC"), is left.
+_GLUED = re.compile(r"(?:(?<=[a-z]{3}[.!?])|(?<=[a-z]{2}[.!?][\"\u201d)]))(?=[A-Z][a-z])")
+_BULLET = "\u2022\u25aa\u25cf\u25e6\u2023\u00b7\u25a0"  # • ▪ ● ◦ ‣ · ■
+_INNER_BULLET = re.compile(rf"\s[{_BULLET}]\s")
+_LEADING_BULLET = re.compile(rf"(?:[{_BULLET}]|[-*\u2013\u2014](?=\s))\s*")
+
+
+def _tidy(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut spans at glued sentence ends and inner bullets; leave leading bullet markers out."""
+    tidy = []
+    for start, end in spans:
+        cuts = [start]
+        piece = text[start:end]
+        cuts += [start + m.start() for m in _GLUED.finditer(piece)]
+        cuts += [start + m.start() + 1 for m in _INNER_BULLET.finditer(piece)]
+        cuts = sorted(set(cuts)) + [end]
+        for a, b in zip(cuts, cuts[1:]):
+            lead = _LEADING_BULLET.match(text, a, b)
+            a = lead.end() if lead else a
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if b > a:
+                tidy.append((a, b))
+    return tidy
 
 
 def _split_paragraph(text: str) -> list[tuple[int, int]]:

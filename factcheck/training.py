@@ -1,7 +1,8 @@
-"""Train and evaluate the sentence suggester (needs scikit-learn: pip install -e '.[train]').
+"""Train and evaluate the n-gram sentence suggester (needs scikit-learn: pip install -e '.[train]').
 
     .venv/bin/flask --app factcheck train-suggester      # rebuilds factcheck/data/checkworthy-model.json.gz
     .venv/bin/flask --app factcheck evaluate-suggester   # F1 of the Yes class and AP on dev-test, with a baseline
+    .venv/bin/flask --app factcheck evaluate-suggester --full   # and what to expect: factcheck/evaluation.py
 
 Training uses train only; the threshold is chosen on dev (F1 of the Yes class); dev-test is
 reported, never tuned on. Training is deterministic (liblinear), so the same data gives the
@@ -109,15 +110,20 @@ def evaluate(sample: int | None = None) -> list[tuple[str, float, float]]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score, f1_score
 
-    from .suggest import suggester
+    from .suggest import EncoderSuggester, ngram_suggester
 
     test_texts, test_labels = load("dev-test")
     if sample:
         test_texts, test_labels = test_texts[:sample], test_labels[:sample]
-    shipped = suggester()
-    ours = shipped.scores(test_texts)
-    rows = [(f"shipped ({shipped.version}, threshold {shipped.threshold})",
-             f1_score(test_labels, [p >= shipped.threshold for p in ours]), average_precision_score(test_labels, ours))]
+    rows = []
+    for kind, load_model in (("n-gram", ngram_suggester), ("transformer", EncoderSuggester)):
+        try:
+            shipped = load_model()
+        except ImportError:  # no onnxruntime: only the n-gram model is there to measure
+            continue
+        ours = shipped.scores(test_texts)
+        rows.append((f"shipped {kind} ({shipped.version}, threshold {shipped.threshold})",
+                     f1_score(test_labels, [p >= shipped.threshold for p in ours]), average_precision_score(test_labels, ours)))
     texts, labels = load("train")
     if sample:
         texts, labels = texts[: sample * 20], labels[: sample * 20]

