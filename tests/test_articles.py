@@ -247,7 +247,7 @@ def test_a_long_rail_lists_the_first_claims_and_all_on_request(app, users, clien
               "Bus spending rises by 18 percent."]
     first, second, third = (factories.make_claim(app, article, users["editor"], quote=q) for q in quotes)
     client = client_as("editor")
-    page = client.get(f"/articles/{article}?suggestions=on&shown=1").get_data(as_text=True)
+    page = client.get(f"/articles/{article}?suggestions=on&shown=1&picked=1&picked=2").get_data(as_text=True)
     body, rail = page.split('class="claim-list"')
     for claim_id in (first, second, third):
         assert f'href="/claims/{claim_id}"' in body.split('id="article-body"')[1]  # highlighted
@@ -255,7 +255,7 @@ def test_a_long_rail_lists_the_first_claims_and_all_on_request(app, users, clien
     assert 'id="claim-%d"' % third not in rail
     assert "The first 2 claims in the text's order are listed." in rail
     more = rail.split('class="rail-more"')[1].split('href="')[1].split('"')[0].replace("&amp;", "&")
-    assert "claims=all" in more and "suggestions=on" in more and more.endswith(f"#claim-{third}")
+    assert "claims=all" in more and "suggestions=on" in more and "picked=1&picked=2" in more and more.endswith(f"#claim-{third}")
     everything = client.get(more).get_data(as_text=True).split('class="claim-list"')[1]
     assert all('id="claim-%d"' % c in everything for c in (first, second, third))
     assert 'class="rail-more"' not in everything

@@ -197,7 +197,7 @@ def show(article_id: int):
         picked=set(request.args.getlist("picked", type=int)),
         selected=selected,
         rail=rail,
-        all_claims_url=url_for("articles.show", article_id=article.id, **{**request.args.to_dict(), "claims": "all"}),
+        all_claims_url=url_for("articles.show", article_id=article.id, **{**request.args.to_dict(flat=False), "claims": "all"}),
         bulk_form=_bulk_form(),
         body_html=body_html,
         suggestions=sorted(suggestions, key=lambda s: -s.score),
