@@ -90,7 +90,7 @@ def add_article_command(file, url: str | None, email: str, title: str | None, ou
             found = fetch_article(url, current_app.config)
             body, source, detail = found.text, RevisionSource.LINK, found.url
             title, outlet = title or found.title, outlet or found.outlet
-            fields = {"url": found.url, "published_on": found.published_on}
+            fields = {"url": found.url, "published_on": found.published_on, "author": found.author}
         else:
             name = getattr(file, "name", "<stdin>")
             name = "stdin.txt" if name in ("<stdin>", "-") else name

@@ -164,6 +164,11 @@ class ArticleForm(VersionedForm):
         validators=[DataRequired("Say where it was published."), Length(max=Article.OUTLET_MAX)],
         description="Where it was published, e.g. The Riverside Courier.",
     )
+    author = StringField(
+        "Author or byline",
+        validators=[Optional(), Length(max=Article.AUTHOR_MAX)],
+        description="Optional: who wrote it, as the byline reads.",
+    )
     url = StringField(
         "Original address",
         validators=[Optional(), Length(max=Article.URL_MAX), web_address],
@@ -222,7 +227,7 @@ class NewArticleForm(ArticleForm):
         "Fetch from a link",
         validators=[Optional(), Length(max=Article.URL_MAX), web_address],
         description="The address of the article's page. factcheck fetches it and takes the text, "
-        "headline, outlet and date from it; a headline or outlet you type below wins.",
+        "headline, outlet, author and date from it; what you type below wins.",
         render_kw={"inputmode": "url", "autocomplete": "url", "placeholder": "https://"},
     )
 
@@ -235,7 +240,7 @@ class NewArticleForm(ArticleForm):
 
     def take(self, found) -> None:
         """Fill the form from a fetched page (intake.Extracted): the text, the final address, and
-        the headline, outlet and date where the editor left them empty."""
+        the headline, outlet, author and date where the editor left them empty."""
         self.fetched_from = found.url
         self.body.data = found.text
         self.url.data = found.url[: Article.URL_MAX]
@@ -243,6 +248,8 @@ class NewArticleForm(ArticleForm):
             self.title.data = found.title
         if not (self.outlet.data or "").strip() and found.outlet:
             self.outlet.data = found.outlet
+        if not (self.author.data or "").strip() and found.author:
+            self.author.data = found.author
         typed_date = (self.published_on.raw_data or [""])[0]
         if not typed_date and found.published_on:
             self.published_on.data = found.published_on

@@ -83,7 +83,7 @@ def extract_article(page: Fetched) -> Extracted:
         text=_checked("\n\n".join(paragraphs)),
         title=title,
         outlet=_clean(document.sitename, Article.OUTLET_MAX) or _host(page.url),
-        author=_clean(document.author, 300),
+        author=_clean(document.author, Article.AUTHOR_MAX),
         published_on=_date(document.date),
     )
 

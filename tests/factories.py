@@ -73,6 +73,7 @@ def make_article(app, by: int, body: str = BODY, title: str = "Council budget", 
             body=body,
             title=title,
             outlet=fields.get("outlet", "The Test Courier"),
+            author=fields.get("author"),
             url=fields.get("url", "https://courier.example.org/budget"),
             published_on=fields.get("published_on", date(2026, 1, 5)),
         )

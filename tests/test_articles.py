@@ -206,3 +206,58 @@ def test_two_editors_saving_the_same_article_do_not_overwrite_each_other(app, us
 
 def test_unknown_article_is_404(client_as):
     assert client_as("viewer").get("/articles/999").status_code == 404
+
+
+def test_the_author_is_optional_shown_and_edited_with_history(app, users, client_as):
+    client = client_as("editor")
+    assert client.post("/articles/new", data=GOOD).status_code == 302  # no author: fine
+    article = factories.scalars(app, select(Article))[0]
+    assert article.author is None
+    page = client.get(f"/articles/{article.id}").get_data(as_text=True)
+    assert "Byline:" not in page
+    form = client.get(f"/articles/{article.id}/edit").get_data(as_text=True)
+    assert "Author or byline" in form and 'name="author"' in form
+    response = client.post(f"/articles/{article.id}/edit", data={**GOOD, "author": "  Dana Reporter ", "version": "1"})
+    assert response.status_code == 302
+    assert factories.get(app, Article, article.id).author == "Dana Reporter"
+    assert "Byline: Dana Reporter" in client.get(f"/articles/{article.id}").get_data(as_text=True)
+    edited = factories.scalars(app, select(AuditEvent).where(AuditEvent.action == "edited"))
+    assert [e.changes["author"] for e in edited] == [[None, "Dana Reporter"]]
+    assert client.post(f"/articles/{article.id}/edit", data={**GOOD, "author": "", "version": "2"}).status_code == 302
+    assert factories.get(app, Article, article.id).author is None  # cleared again
+
+
+def test_an_author_too_long_gets_a_message_and_keeps_what_was_typed(app, client_as):
+    response = client_as("editor").post("/articles/new", data={**GOOD, "author": "A" * (Article.AUTHOR_MAX + 1)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"longer than {Article.AUTHOR_MAX} characters" in page
+    assert 'value="Council budget passes"' in page
+    assert factories.scalars(app, select(Article)) == []
+
+
+def test_a_long_rail_lists_the_first_claims_and_all_on_request(app, users, client_as, monkeypatch):
+    """Every claim is highlighted in the text; the rail lists the first ones in the text's order,
+    and a link (a plain address, so it works without scripts) lists them all."""
+    from factcheck.views import articles
+
+    monkeypatch.setattr(articles, "RAIL_SHOWN", 2)
+    article = factories.make_article(app, users["editor"])
+    quotes = ["approved a budget of 412 million dollars", "a budget of 412 million dollars on Wednesday",
+              "Bus spending rises by 18 percent."]
+    first, second, third = (factories.make_claim(app, article, users["editor"], quote=q) for q in quotes)
+    client = client_as("editor")
+    page = client.get(f"/articles/{article}?suggestions=on&shown=1&picked=1&picked=2").get_data(as_text=True)
+    body, rail = page.split('class="claim-list"')
+    for claim_id in (first, second, third):
+        assert f'href="/claims/{claim_id}"' in body.split('id="article-body"')[1]  # highlighted
+    assert 'id="claim-%d"' % first in rail and 'id="claim-%d"' % second in rail
+    assert 'id="claim-%d"' % third not in rail
+    assert "The first 2 claims in the text's order are listed." in rail
+    more = rail.split('class="rail-more"')[1].split('href="')[1].split('"')[0].replace("&amp;", "&")
+    assert "claims=all" in more and "suggestions=on" in more and "picked=1&picked=2" in more and more.endswith(f"#claim-{third}")
+    everything = client.get(more).get_data(as_text=True).split('class="claim-list"')[1]
+    assert all('id="claim-%d"' % c in everything for c in (first, second, third))
+    assert 'class="rail-more"' not in everything
+    ticked = client.get(f"/articles/{article}?selected={third}").get_data(as_text=True)  # back from a bulk action
+    assert 'value="%d" class="claim-tick" aria-label="Select claim #%d" checked' % (third, third) in ticked

@@ -148,3 +148,40 @@ def test_the_claims_rail_of_a_long_article_stays_in_reach(app, users, browser, l
     assert order["rail"] >= order["text"] and order["position"] == "static" and order["overflow"] == "visible"
     phone.screenshot(path=str(tmp_path / "rail-phone.png"))
     assert not errors and not errors_phone, errors + errors_phone
+
+
+def test_a_rail_of_many_claims_lists_the_rest_on_request(app, users, browser, live_server, tmp_path, monkeypatch):  # noqa: F811
+    """The rail lists the first claims; its link lists them all and lands on the next one."""
+    from factcheck.views import articles
+
+    monkeypatch.setattr(articles, "RAIL_SHOWN", 20)
+    paragraph = "The council approved a budget of 412 million dollars. Unemployment fell to 3.2 percent in March."
+    body = "\n\n".join(f"{n}. {paragraph}" for n in range(40))
+    article = factories.make_article(app, users["editor"], body=body, author="Dana Reporter")
+    with app.app_context():
+        from factcheck.extensions import db
+        from factcheck.models import Article
+
+        sentences = [(s.start, s.end) for s in db.session.get(Article, article).sentences]
+    claims = [factories.make_claim(app, article, users["editor"], start=start, end=end) for start, end in sentences[1::2]]
+    assert len(claims) > 30
+
+    page, errors = open_article(browser, live_server, app, users, article, viewport=(1280, 800))
+    assert "Byline: Dana Reporter" in page.inner_text(".article-head .meta")
+    assert page.locator(".rail .claim-list li").count() == 20
+    assert page.locator("#article-body a.hl").count() == len(claims)  # every claim still highlighted
+    page.eval_on_selector(".rail", "rail => { rail.scrollTop = rail.scrollHeight; }")
+    page.screenshot(path=str(tmp_path / "rail-first-desktop.png"))
+    page.click(f"text=List all {len(claims)} claims")
+    page.wait_for_selector(".rail .claim-list li >> nth=30")
+    assert page.locator(".rail .claim-list li").count() == len(claims)
+    assert page.locator(".rail-more").count() == 0
+    landed = page.evaluate(f"document.getElementById('claim-{claims[20]}').getBoundingClientRect().top")
+    assert 0 <= landed < 800  # the first claim not listed before is in view
+    page.screenshot(path=str(tmp_path / "rail-all-desktop.png"))
+
+    phone, errors_phone = open_article(browser, live_server, app, users, article, viewport=(390, 844))
+    phone.locator(".rail-more a").scroll_into_view_if_needed()
+    assert phone.locator(".rail-more a").is_visible()
+    phone.screenshot(path=str(tmp_path / "rail-first-phone.png"))
+    assert not errors and not errors_phone, errors + errors_phone

@@ -127,12 +127,14 @@ def test_an_article_comes_in_from_a_link_with_its_headline_outlet_and_date(app, 
     shown = editor.get(response.headers["Location"])
     assert f"Article fetched from 127.0.0.1 (by Pat Example) and split into 3 sentences" in page_text(shown)
     assert "Fetch again" in page_text(shown)
+    assert "Byline: Pat Example" in page_text(shown)
     with app.app_context():
         article = db.session.scalars(db.select(Article)).one()
         assert article.title == TITLE
         assert article.outlet == "The Millbrook Ledger"
         assert article.published_on == date(2026, 3, 14)
         assert article.url == f"{site.base}/news/bridge"  # where the redirect led
+        assert article.author == "Pat Example"
         assert article.body == "\n\n".join(PARAGRAPHS)  # the headline is not part of the text
         revision = article.revisions[0]
         assert (revision.source, revision.source_detail) == (RevisionSource.LINK, f"{site.base}/news/bridge")
@@ -142,12 +144,13 @@ def test_a_headline_and_outlet_typed_by_the_editor_win_over_the_page(app, client
     response = client_as("editor").post(
         "/articles/new",
         data={"link": f"{site.base}/news/bridge", "title": "Elm Street bridge cost doubles", "outlet": "Ledger (print)",
-              "published_on": "2026-03-15"},
+              "published_on": "2026-03-15", "author": "P. Example and staff"},
     )
     assert response.status_code == 302
     with app.app_context():
         article = db.session.scalars(db.select(Article)).one()
         assert (article.title, article.outlet, article.published_on) == ("Elm Street bridge cost doubles", "Ledger (print)", date(2026, 3, 15))
+        assert article.author == "P. Example and staff"
 
 
 def test_a_plain_text_address_gives_its_text_and_asks_for_the_headline(app, client_as, site):

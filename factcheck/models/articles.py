@@ -20,12 +20,14 @@ class Article(db.Model):
     __tablename__ = "articles"
     TITLE_MAX = 300
     OUTLET_MAX = 120
+    AUTHOR_MAX = 200
     URL_MAX = 2000
     BODY_MAX = 200_000
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     outlet: Mapped[str] = mapped_column(String(OUTLET_MAX))
+    author: Mapped[str | None] = mapped_column(String(AUTHOR_MAX))  # the byline, when known
     url: Mapped[str | None] = mapped_column(String(URL_MAX))
     published_on: Mapped[date | None]
     body: Mapped[str] = mapped_column(Text)

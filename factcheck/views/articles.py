@@ -15,7 +15,7 @@ from ..filters import db_id, db_ids
 from ..errors import DomainError
 from ..forms import ActionForm, ArticleForm, BulkForm, NewArticleForm
 from ..intake import Extracted, fetch_article
-from ..models import Article, ArticleRevision, AuditEvent, Claim, ClaimAnchor, RevisionSource
+from ..models import Article, ArticleRevision, AuditEvent, Claim, ClaimAnchor, ClaimStatus, RevisionSource, Sentence
 from ..suggest import suggester
 from ..anchoring import marked_diff
 from ..text import highlight_segments, render_body, touched_sentences
@@ -31,6 +31,9 @@ bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 PAGE_SIZE = 50
 HISTORY_SHOWN = 100
+# The rail lists this many claims in the text's order; "Show all" lists the rest (a page of
+# thousands of claims then costs its reader the wait only when asked for).
+RAIL_SHOWN = 200
 
 
 def _require_editor(article: Article | None = None) -> None:
@@ -123,6 +126,7 @@ def _fields(form: ArticleForm) -> dict:
     return {
         "title": form.title.data.strip(),
         "outlet": form.outlet.data.strip(),
+        "author": (form.author.data or "").strip() or None,
         "url": form.url.data,
         "published_on": form.published_on.data,
     }
@@ -131,34 +135,50 @@ def _fields(form: ArticleForm) -> dict:
 @bp.get("/<id:article_id>")
 def show(article_id: int):
     article = db.session.scalar(
-        select(Article)
-        .where(Article.id == article_id)
-        .options(
-            selectinload(Article.sentences),
-            selectinload(Article.claims).selectinload(Claim.rating),
-            selectinload(Article.created_by),
-        )
+        select(Article).where(Article.id == article_id).options(selectinload(Article.created_by))
     )
     if article is None:
         abort(404)
-    claims = article.claims
+    # The text's highlights need only each claim's place and status, and the sentences only their
+    # place and score: read those as plain rows (thousands of ORM objects cost more than the page).
+    in_order = (Claim.start, Claim.end, Claim.id)  # the order of Article.claims
+    claims = db.session.execute(
+        select(Claim.id, Claim.start, Claim.end, Claim.status).where(Claim.article_id == article.id).order_by(*in_order)
+    ).all()
+    sentences = db.session.execute(
+        select(Sentence.position, Sentence.start, Sentence.end, Sentence.score)
+        .where(Sentence.article_id == article.id)
+        .order_by(Sentence.position)
+    ).all()
     placed = [c for c in claims if c.start is not None]  # a claim whose words are gone has no place
-    segments = highlight_segments(article.body, article.sentences, placed)
+    segments = highlight_segments(article.body, sentences, placed)
     show_suggestions, threshold = _suggestion_settings()
-    claimed = touched_sentences(article.sentences, placed) if show_suggestions else set()
+    claimed = touched_sentences(sentences, placed) if show_suggestions else set()
     suggestions = [  # sentences worth checking that no claim touches yet
-        s for s in article.sentences
+        s for s in sentences
         if show_suggestions and s.score is not None and s.score >= threshold and s.position not in claimed
     ]
+    labels = {status: status.label for status in ClaimStatus}
+    claim_url = url_for("claims.show", claim_id=1_000_000_007)  # one address built, the rest by its pattern
     body_html = render_body(
         segments,
-        claim_url=lambda c: url_for("claims.show", claim_id=c.id),
-        claim_label=lambda c: f"Claim #{c.id} · {c.status.label}",
+        claim_url=lambda c: claim_url.replace("1000000007", str(c.id)),
+        claim_label=lambda c: f"Claim #{c.id} · {labels[c.status]}",
         suggested={s.position: s.score for s in suggestions},
     )
     counts = defaultdict(int)
     for claim in claims:
         counts[claim.status] += 1
+    selected = db_ids(request.args.get("selected", "").split(","))
+    everything = (
+        len(claims) <= RAIL_SHOWN
+        or request.args.get("claims") == "all"
+        or bool(selected - {c.id for c in claims[:RAIL_SHOWN]})  # a ticked claim further down: list them all
+    )
+    rail = db.session.scalars(
+        select(Claim).where(Claim.article_id == article.id).order_by(*in_order)
+        .limit(None if everything else RAIL_SHOWN).options(selectinload(Claim.rating))
+    ).all()
     history = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.article_id == article.id)
@@ -173,8 +193,11 @@ def show(article_id: int):
         history_more=len(history) > HISTORY_SHOWN,
         article=article,
         claims=claims,
+        sentences=sentences,
         picked=set(request.args.getlist("picked", type=int)),
-        selected=db_ids(request.args.get("selected", "").split(",")),
+        selected=selected,
+        rail=rail,
+        all_claims_url=url_for("articles.show", article_id=article.id, **{**request.args.to_dict(flat=False), "claims": "all"}),
         bulk_form=_bulk_form(),
         body_html=body_html,
         suggestions=sorted(suggestions, key=lambda s: -s.score),

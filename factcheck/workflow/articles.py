@@ -26,7 +26,7 @@ from ..suggest import score_spans
 from ..text import check_body, split_sentences
 from ._base import check_version, diff, flush, stale_safe
 
-ARTICLE_FIELDS = ("title", "outlet", "url", "published_on")
+ARTICLE_FIELDS = ("title", "outlet", "author", "url", "published_on")
 # Work on these statuses was done on the earlier words: when they change, an editor decides.
 CHECKED_WORK = (ClaimStatus.IN_RESEARCH, ClaimStatus.RETURNED, ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED)
 
@@ -60,7 +60,7 @@ def edit_article(
     expected_version: int | None = None,
     **fields: Any,
 ) -> RevisionResult | None:
-    """Change the headline, outlet, address or date; a changed text becomes a new revision
+    """Change the headline, outlet, author, address or date; a changed text becomes a new revision
     (returned, with where each claim went)."""
     _require_editor(article, by)
     check_version(article, expected_version)
