@@ -1,7 +1,7 @@
 """The article's author or byline
 
 Revision ID: 8c4f2a91d7e3
-Revises: 2575dcd25754
+Revises: b7d41e0a9c3f
 Create Date: 2026-11-29 20:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8c4f2a91d7e3'
-down_revision = '2575dcd25754'
+down_revision = 'b7d41e0a9c3f'
 branch_labels = None
 depends_on = None
 
