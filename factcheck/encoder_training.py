@@ -16,7 +16,6 @@ import hashlib
 import json
 import math
 import random
-import shutil
 import struct
 import tempfile
 import time
@@ -361,6 +360,4 @@ def train(output: Path = ENCODER_DIR, *, epochs: int = EPOCHS, seed: int = SEED,
 
 
 if __name__ == "__main__":  # pragma: no cover - a shortcut for long runs in the background
-    import sys
-
     print(train(log=lambda m: print(m, flush=True)), flush=True)

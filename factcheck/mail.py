@@ -10,7 +10,7 @@ from email.utils import formataddr
 from urllib.parse import urlsplit
 
 from flask import current_app
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 SETTINGS_PATH = "/notifications/settings"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from .. import workflow
@@ -14,9 +14,9 @@ from ..clock import localize
 from ..extensions import db
 from ..filters import Filters, beyond, cursor_of, order_by
 from ..forms import AssignForm, CommentForm, CorrectionForm, DropForm, EvidenceForm, NoteForm, ReturnForm, VerdictForm
-from ..models import MOVES, Article, AuditEvent, Claim, Comment, DropReason, Rating, User, utcnow
+from ..models import MOVES, Article, Claim, DropReason, Rating, User, utcnow
 from ..ratings import scale
-from ..views.helpers import load_claim, rows_naming_withheld_sources
+from ..views.helpers import claim_comments, claim_history, load_claim, rows_naming_withheld_sources
 from .common import (
     apply,
     bp,
@@ -95,16 +95,8 @@ def claim_detail(claim: Claim) -> dict:
     """The claim with what its page shows: evidence this person may see, the verdict, the
     history (rows about withheld sources redacted for those who may not see them) and comments."""
     user = current_user._get_current_object()
-    history = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity == "claim", AuditEvent.entity_id == claim.id)
-        .order_by(AuditEvent.id)
-        .options(selectinload(AuditEvent.actor))
-    ).all()
+    history, comments = claim_history(claim), claim_comments(claim)
     redacted = rows_naming_withheld_sources(history, user)
-    comments = db.session.scalars(
-        select(Comment).where(Comment.claim_id == claim.id).order_by(Comment.id).options(selectinload(Comment.author))
-    ).all()
     data = claim_json(claim)
     data["evidence"] = [evidence_json(e) for e in claim.evidence if e.is_visible_to(user)]
     data["verdict"] = {

@@ -246,6 +246,22 @@ def _anchors(claim: Claim) -> list:
     ).all()
 
 
+def claim_history(claim: Claim) -> list[AuditEvent]:
+    """The claim's history rows, oldest first, with who made each (the page and the API show them)."""
+    return list(db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "claim", AuditEvent.entity_id == claim.id)
+        .order_by(AuditEvent.id)
+        .options(selectinload(AuditEvent.actor))
+    ))
+
+
+def claim_comments(claim: Claim) -> list[Comment]:
+    return list(db.session.scalars(
+        select(Comment).where(Comment.claim_id == claim.id).order_by(Comment.id).options(selectinload(Comment.author))
+    ))
+
+
 def render_claim_page(claim: Claim, status: int = 200, unsaved=None, **submitted):
     """The claim page; a form that failed is passed in so it shows its errors and what was typed.
     `unsaved` is a form whose move is no longer possible: its typed text is shown for copying."""
@@ -253,15 +269,7 @@ def render_claim_page(claim: Claim, status: int = 200, unsaved=None, **submitted
     forms.update(submitted)
     forms["assign_form"].assignee.choices = [(0, "Choose a reviewer…")] + reviewer_choices()
     forms["verdict_form"].rating.choices = rating_choices(claim)
-    history = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity == "claim", AuditEvent.entity_id == claim.id)
-        .order_by(AuditEvent.id)
-        .options(selectinload(AuditEvent.actor))
-    ).all()
-    comments = db.session.scalars(
-        select(Comment).where(Comment.claim_id == claim.id).order_by(Comment.id).options(selectinload(Comment.author))
-    ).all()
+    history, comments = claim_history(claim), claim_comments(claim)
     timeline = sorted([*history, *comments], key=lambda item: (item.created_at if isinstance(item, Comment) else item.at))
     user = current_user._get_current_object()
     may = {move: claim.can(user, move) for move in MOVES}
