@@ -13,6 +13,7 @@
 - index-claims: rebuild the word index that finds earlier claims saying the same
 - deliver [--once]: send the outbox (notification emails, webhook deliveries), with retries
 - send-digests: queue today's digest emails (run it daily from cron, then deliver sends them)
+- purge-tip-contacts: erase readers' contact details from tips older than TIP_CONTACT_DAYS (cron)
 - recount: rebuild the dashboard's counts of claims by status (after writing claims directly)
 - train-suggester, evaluate-suggester: rebuild and measure the suggester (needs .[train])"""
 
