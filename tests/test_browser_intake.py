@@ -4,6 +4,7 @@ field (and the page passes axe), then a real one comes in with its headline, rea
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from . import factories
 from .test_browser import browser, live_server  # noqa: F401  (fixtures)
@@ -85,6 +86,7 @@ def test_a_text_too_large_to_send_comes_back_with_the_reason(app, users, browser
     page.click("text=Save and split into sentences")
     page.wait_for_selector("#body-error")
     assert "The text is too long to send" in page.inner_text("#body-error")
-    assert page.input_value("input[name=title]") == "A very long report"  # put back from the browser tab
+    # put back from the browser tab by drafts.js after the page loads: wait for it, as a person would
+    expect(page.locator("input[name=title]")).to_have_value("A very long report")
     assert page.eval_on_selector("textarea[name=body]", "el => el.value") == text
     assert "What you typed before has been put back" in page.inner_text("main")
