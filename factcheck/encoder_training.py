@@ -292,33 +292,119 @@ def data_hash(texts: list[str], labels: list[int]) -> str:
     return digest.hexdigest()
 
 
-def export(model, folder: Path, metadata: dict) -> None:
-    """int8 ONNX (dynamic quantisation), the tokenizer set to truncate at 96 tokens, and the
-    metadata, written to `folder` (the shipped factcheck/data/suggester by default)."""
+# The three files the runtime loads (factcheck/suggest.py). The fine-tuning leaves the token
+# embeddings and the lower layers as they are, so one graph, shared.onnx, runs them for both
+# uses; checkworthy.onnx holds the fine-tuned layers and head (a logit per sentence) and
+# matcher.onnx the base model's own upper layers, mean-pooled and normalised (the sentence
+# vectors that find earlier claims). Neither use pays for the other's layers.
+FILES = ("shared.onnx", "checkworthy.onnx", "matcher.onnx")
+
+
+def boundary(frozen: int) -> str:
+    """The tensor between the shared layers and the upper ones, as torch.onnx names it."""
+    return "/embeddings/LayerNorm/LayerNormalization_output_0" if frozen == 0 else (
+        f"/layer.{frozen - 1}/output/LayerNorm/LayerNormalization_output_0")
+
+
+def _onnx_export(module, inputs, path: Path, input_names, output_names) -> None:
     torch = _torch()
+    axes = {name: {0: "batch", 1: "tokens"} for name in input_names}
+    torch.onnx.export(module, inputs, str(path), input_names=input_names, output_names=output_names,
+                      dynamic_axes={**axes, **{name: {0: "batch"} for name in output_names}},
+                      opset_version=17, dynamo=False)
+
+
+def build_matcher(frozen: int, seed: int = SEED):
+    """The base model's layers from `frozen` up, mean-pooled over the real tokens and scaled to
+    length 1: with the shared layers below, all-MiniLM-L6-v2 as its authors use it for
+    sentence similarity."""
+    torch = _torch()
+    base = load_base(seed)
+
+    class Matcher(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.ModuleList(base.encoder.layer[frozen:])
+
+        def forward(self, hidden, attention_mask):
+            mask = attention_mask.to(torch.float32)
+            bias = (1.0 - mask)[:, None, None, :] * -10000.0
+            for layer in self.layer:
+                hidden = layer(hidden, bias)
+            pooled = (hidden * mask.unsqueeze(-1)).sum(1) / mask.sum(1, keepdim=True).clamp(min=1.0)
+            return pooled / pooled.norm(dim=-1, keepdim=True).clamp(min=1e-12)
+
+    return Matcher().eval()
+
+
+def split(full: Path, folder: Path, frozen: int, seed: int = SEED) -> None:
+    """Cut the int8 classifier `full` at the first fine-tuned layer into shared.onnx and
+    checkworthy.onnx, and write matcher.onnx (int8) beside them."""
+    torch = _torch()
+    from onnx.utils import extract_model
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    hidden = boundary(frozen)
+    extract_model(str(full), str(folder / "shared.onnx"), ["input_ids", "attention_mask"], [hidden])
+    extract_model(str(full), str(folder / "checkworthy.onnx"), [hidden, "attention_mask"], ["logit"])
+    with tempfile.TemporaryDirectory() as scratch:
+        plain = Path(scratch) / "matcher.onnx"
+        example = (torch.zeros(2, 4, 384), torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]]))
+        with torch.no_grad():
+            _onnx_export(build_matcher(frozen, seed), example, plain, [hidden, "attention_mask"], ["embedding"])
+        quantize_dynamic(str(plain), str(folder / "matcher.onnx"), weight_type=QuantType.QInt8)
+
+
+def write_search_graph(folder: Path) -> None:
+    """search.onnx: one MatMulInteger, the stored claims' int8 vectors (n x 384) times a claim's
+    (384 x 1), which onnxruntime runs several times faster than numpy can in floats."""
     import onnx
-    import onnxruntime
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("MatMulInteger", ["vectors", "query"], ["dots"])], "search",
+        [helper.make_tensor_value_info("vectors", TensorProto.INT8, ["claims", 384]),
+         helper.make_tensor_value_info("query", TensorProto.INT8, [384, 1])],
+        [helper.make_tensor_value_info("dots", TensorProto.INT32, ["claims", 1])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 9
+    onnx.checker.check_model(model)
+    (folder / "search.onnx").write_bytes(model.SerializeToString())
+
+
+def export(model, folder: Path, metadata: dict) -> None:
+    """int8 ONNX (dynamic quantisation) cut into the three FILES, the tokenizer set to truncate
+    at 96 tokens, and the metadata, written to `folder` (the shipped factcheck/data/suggester by
+    default)."""
+    torch = _torch()
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        full = Path(scratch) / "full.onnx"
+        full, quantised = Path(scratch) / "full.onnx", Path(scratch) / "int8.onnx"
         ids, mask = _batch(torch, [[101, 2023, 2003, 102], [101, 102]])
-        torch.onnx.export(
-            model, (ids, mask), str(full), input_names=["input_ids", "attention_mask"], output_names=["logit"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                          "logit": {0: "batch"}},
-            opset_version=17, dynamo=False,
-        )
-        quantize_dynamic(str(full), str(folder / "model.onnx"), weight_type=QuantType.QInt8)
+        _onnx_export(model, (ids, mask), full, ["input_ids", "attention_mask"], ["logit"])
+        quantize_dynamic(str(full), str(quantised), weight_type=QuantType.QInt8)
+        split(quantised, folder, len(model.encoder.layer) - metadata["train_layers"])
+    write_search_graph(folder)
     tok = tokenizer()
     tok.save(str(folder / "tokenizer.json"))
+    write_metadata(folder, metadata)
+
+
+def write_metadata(folder: Path, metadata: dict) -> None:
+    torch = _torch()
+    import onnx
+    import onnxruntime
+
     metadata = {
         **metadata,
         "max_tokens": MAX_TOKENS,
         "versions": {"torch": torch.__version__, "onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__},
-        "model_sha256": hashlib.sha256((folder / "model.onnx").read_bytes()).hexdigest(),
+        "files_sha256": {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in FILES},
     }
+    metadata.pop("model_sha256", None)
     (folder / "model.json").write_text(json.dumps(metadata, indent=2) + "\n")
 
 

@@ -10,7 +10,11 @@
 
 The shipped models' thresholds come from the out-of-fold predictions of all folds, never from
 what is reported. The transformer's cross-validation is slow (one fine-tuning per fold), so its
-out-of-fold predictions are kept in instance/ and reused while the data and folds are the same."""
+out-of-fold predictions are kept in instance/ and reused while the data and folds are the same:
+on a sample of each fold (--transformer-cv, minutes) or on whole folds, trained exactly as the
+shipped model is (--whole-folds, about 20 minutes on 2 idle cores). Only whole folds choose the
+shipped transformer's threshold; without them it is chosen on the dev sentences that have no
+near-duplicate in train."""
 
 from __future__ import annotations
 
@@ -159,17 +163,17 @@ def out_of_fold(fit, texts, labels, fold, train_size: int | None = None, test_si
     return oof
 
 
-def transformer_cache(texts, labels, fold, cache_dir: Path) -> Path:
-    key = pool_key(texts, labels, fold) + f"-{TRANSFORMER_TRAIN}-{TRANSFORMER_TEST}"
-    return cache_dir / f"suggester-cv-transformer-{key}.json"
+def transformer_cache(texts, labels, fold, cache_dir: Path, whole: bool = False) -> Path:
+    sizes = "whole" if whole else f"{TRANSFORMER_TRAIN}-{TRANSFORMER_TEST}"
+    return cache_dir / f"suggester-cv-transformer-{pool_key(texts, labels, fold)}-{sizes}.json"
 
 
-def transformer_oof(texts, labels, fold, cache_dir: Path, log=print) -> np.ndarray:
-    cache = transformer_cache(texts, labels, fold, cache_dir)
+def transformer_oof(texts, labels, fold, cache_dir: Path, log=print, whole: bool = False) -> np.ndarray:
+    cache = transformer_cache(texts, labels, fold, cache_dir, whole)
     if cache.exists():
         return np.array([np.nan if x is None else x for x in json.loads(cache.read_text())], dtype=float)
     oof = out_of_fold(lambda t, y: _transformer_fit(t, y, log=log), texts, labels, fold,
-                      TRANSFORMER_TRAIN, TRANSFORMER_TEST)
+                      None if whole else TRANSFORMER_TRAIN, None if whole else TRANSFORMER_TEST)
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps([None if np.isnan(x) else round(float(x), 6) for x in oof]))
     return oof
@@ -184,12 +188,14 @@ def unseen_dev(train_texts: list[str]) -> tuple[list[str], list[int]]:
     return [dev_texts[i] for i in kept], [dev_labels[i] for i in kept]
 
 
-def evaluate(cache_dir: Path, *, transformer: bool = True, transformer_cv: bool = False, log=print) -> list[dict]:
+def evaluate(cache_dir: Path, *, transformer: bool = True, transformer_cv: bool = False,
+             whole_folds: bool = False, log=print) -> list[dict]:
     """One row per model: threshold (from out-of-fold predictions), dev-test F1/AP, clustered
     cross-validation F1/AP, news F1/AP (with the sentence hygiene that runs in the app).
 
-    The transformer's cross-validation fine-tunes it once per fold, on a sample; unless
-    transformer_cv is set or its predictions are cached, it is left out (NaN)."""
+    The transformer's cross-validation fine-tunes it once per fold: on whole folds with
+    whole_folds (or when those predictions are cached), else on a sample with transformer_cv
+    (or cached); with neither it is left out (NaN)."""
     from sklearn.metrics import average_precision_score, f1_score
 
     from .suggest import EncoderSuggester, ngram_suggester
@@ -206,10 +212,15 @@ def evaluate(cache_dir: Path, *, transformer: bool = True, transformer_cv: bool 
     rows = []
     for name, fit, shipped in contenders:
         log(f"cross-validating {name}")
-        if fit is None:
-            # The folds' models learn from a sample only (see TRANSFORMER_TRAIN), so their
-            # threshold would not suit the shipped model: its own is chosen on the dev sentences
-            # with no near-duplicate in train, a set none of the columns reports on.
+        if fit is None and (whole_folds or transformer_cache(texts, labels, fold, cache_dir, True).exists()):
+            # Whole folds train as the shipped model does, so their predictions choose its threshold.
+            oof = transformer_oof(texts, labels, fold, cache_dir, log, whole=True)
+            threshold = best_threshold(oof, labels)
+            cv_f1, cv_ap = cross_validated(oof, labels, fold)
+        elif fit is None:
+            # Folds that learn from a sample (see TRANSFORMER_TRAIN) would not suit the shipped
+            # model: its threshold is chosen on the dev sentences with no near-duplicate in
+            # train, a set none of the columns reports on.
             model = shipped()
             dev_texts, dev_labels = unseen_dev(train_texts)
             log(f"{name}: threshold chosen on {len(dev_texts)} dev sentences unseen in train")

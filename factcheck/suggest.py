@@ -1,5 +1,7 @@
 """Which sentences are worth checking. Two models: a fine-tuned small sentence encoder run as
-int8 ONNX with onnxruntime (data/suggester/: model.onnx, tokenizer.json, model.json), and, where
+int8 ONNX with onnxruntime (data/suggester/: shared.onnx and checkworthy.onnx, tokenizer.json,
+model.json; matcher.onnx gives the same encoder's sentence vectors for finding earlier claims),
+and, where
 onnxruntime is not installed, a linear model over word and character n-grams loaded from an
 inspectable JSON file and scored in plain Python. factcheck/encoder_training.py and
 factcheck/training.py train them. Neither loads a pickle or downloads anything."""
@@ -77,7 +79,9 @@ class Suggester:
 
 class EncoderSuggester:
     """The fine-tuned encoder: sentences tokenised (truncated at the model's max tokens), run in
-    batches of similar length, a sigmoid of the logit."""
+    batches of similar length through the shared lower layers, then either the fine-tuned upper
+    layers and head (scores: a sigmoid of the logit) or the base model's upper layers (vectors:
+    mean-pooled, length 1, what matching compares)."""
 
     BATCH = 64
 
@@ -88,6 +92,8 @@ class EncoderSuggester:
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         self.version = meta["version"]
         self.threshold = meta["threshold"]
+        # The vectors depend on the shared layers and the base model only, not on the fine-tuning.
+        self.vector_version = f"minilm-l6-base-top{6 - meta['train_layers']}-int8"
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(meta["max_tokens"])
@@ -95,18 +101,26 @@ class EncoderSuggester:
         # A web worker scores one article at a time; more threads than this fight each other.
         options.intra_op_num_threads = int(os.environ.get("FACTCHECK_SUGGESTER_THREADS", "1"))
         options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(
-            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        self._open = lambda name: onnxruntime.InferenceSession(
+            str(folder / name), options, providers=["CPUExecutionProvider"]
         )
+        self.shared, self.checkworthy = self._open("shared.onnx"), self._open("checkworthy.onnx")
+        self._matcher = None
 
-    def scores(self, texts: list[str]) -> list[float]:
+    @property
+    def matcher(self):
+        if self._matcher is None:  # loaded on first use: scoring alone never needs it
+            self._matcher = self._open("matcher.onnx")
+        return self._matcher
+
+    def _run(self, top, texts: list[str]):
+        """Each sentence's row of the top graph's output, in the order given."""
         import numpy as np
 
-        if not texts:
-            return []
         rows = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
-        out = [0.0] * len(rows)
+        hidden_name = next(i.name for i in top.get_inputs() if i.name != "attention_mask")
+        out = [None] * len(rows)
         for at in range(0, len(order), self.BATCH):
             chosen = order[at : at + self.BATCH]
             width = max(len(rows[i]) for i in chosen)
@@ -115,13 +129,27 @@ class EncoderSuggester:
             for row, i in enumerate(chosen):
                 ids[row, : len(rows[i])] = rows[i]
                 mask[row, : len(rows[i])] = 1
-            (logits,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
-            for i, logit in zip(chosen, logits.tolist()):
-                out[i] = 1 / (1 + math.exp(-max(-60.0, min(60.0, logit))))
+            (hidden,) = self.shared.run(None, {"input_ids": ids, "attention_mask": mask})
+            (result,) = top.run(None, {hidden_name: hidden, "attention_mask": mask})
+            for i, value in zip(chosen, result):
+                out[i] = value
         return out
+
+    def scores(self, texts: list[str]) -> list[float]:
+        if not texts:
+            return []
+        return [1 / (1 + math.exp(-max(-60.0, min(60.0, float(logit))))) for logit in self._run(self.checkworthy, texts)]
 
     def score(self, text: str) -> float:
         return self.scores([text])[0]
+
+    def vectors(self, texts: list[str]):
+        """One float32 row of length 1 per text (384 wide)."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack(self._run(self.matcher, texts)).astype(np.float32)
 
 
 def ngram_suggester() -> Suggester:

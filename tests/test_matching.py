@@ -96,3 +96,86 @@ def test_word_counts_follow_claims_as_they_are_created_reworded_and_deleted(app,
     assert kept["riverside"] == 1 and "unemployment" not in kept
     result = app.test_cli_runner().invoke(args=["index-claims"])
     assert result.exit_code == 0 and counts_agree() == kept
+
+
+BRAINS = "Humans use only 10 percent of their brains, the speaker said."
+BRAINS_REWORDED = "People only ever use a tenth of their brain."
+
+
+def _forget_vectors(app):
+    from factcheck.models import ClaimVector
+
+    with app.app_context():
+        db.session.execute(db.delete(ClaimVector))
+        db.session.commit()
+
+
+def test_a_rewording_with_other_words_is_found_once_every_claim_has_its_vector(app, users):
+    """After an upgrade the claims have no vectors yet: words are used (and miss the rewording)
+    until flask index-claims writes them, which flask check points to."""
+    earlier = factories.make_article(app, users["editor"], body=BRAINS)
+    original = factories.make_claim(app, earlier, users["editor"], quote=BRAINS)
+    later = factories.make_article(app, users["editor"], body=BRAINS_REWORDED)
+    _forget_vectors(app)
+    runner = app.test_cli_runner()
+    assert "1 have none; run flask index-claims" in runner.invoke(args=["check"]).output
+    with app.app_context():
+        assert similar_claims(BRAINS_REWORDED, exclude_article=later) == []
+    result = runner.invoke(args=["index-claims"])
+    assert result.exit_code == 0 and "words and vectors" in result.output
+    assert "matching       by sentence vectors" in runner.invoke(args=["check"]).output
+    with app.app_context():
+        [match] = similar_claims(BRAINS_REWORDED, exclude_article=later)
+        assert match.claim.id == original and match.similarity >= 0.66
+
+
+def test_the_claim_form_lists_a_rewording_of_an_earlier_claim(app, users, client_as):
+    earlier = factories.make_article(app, users["editor"], body=BRAINS)
+    original = factories.claim_in(app, "approved", editor=users["editor"], reviewer=users["reviewer"], article=earlier, quote=BRAINS)
+    later = factories.make_article(app, users["editor"], body=BRAINS_REWORDED)
+    form = client_as("editor").get(f"/articles/{later}/claims/new?start=0&end={len(BRAINS_REWORDED)}").get_data(as_text=True)
+    assert "Already checked?" in form and f'value="{original}"' in form and "% alike" in form
+
+
+def test_each_search_sees_claims_written_created_reworded_and_deleted_since_the_last(app, users):
+    """The vectors a server keeps in memory follow the database: new claims, rewordings and
+    deletions by anyone, and a row that committed late with an older seq."""
+    from factcheck import workflow
+    from factcheck.models import ClaimVector, User
+
+    earlier = factories.make_article(app, users["editor"], body=EARLIER)
+    later = factories.make_article(app, users["editor"], body=BRAINS_REWORDED)
+    fares = factories.make_claim(app, earlier, users["editor"], quote="Bus fares rose twice last year.")
+
+    def found(text):
+        with app.app_context():
+            return [m.claim.id for m in similar_claims(text, exclude_article=later)]
+
+    assert found("Bus fares went up two times last year") == [fares]  # the copy is loaded
+    jobs = factories.make_claim(app, earlier, users["editor"], quote="The harbour terminal will create 5,000 permanent jobs, the port authority said.")
+    assert found("The port authority says the new terminal brings 5,000 permanent jobs") == [jobs]
+    with app.app_context():
+        workflow.edit_claim(db.session.get(Claim, fares), by=db.session.get(User, users["editor"]),
+                            wording="Tram tickets doubled in price", claimant=None)
+        db.session.commit()
+    assert found("Bus fares went up two times last year") == []
+    assert found("The price of a tram ticket went up twofold") == [fares]
+    with app.app_context():  # a transaction that took its seq before the copy was loaded, committed after
+        db.session.execute(db.update(ClaimVector).where(ClaimVector.claim_id == jobs).values(seq=1))
+        db.session.commit()
+    assert found("The port authority says the new terminal brings 5,000 permanent jobs") == [jobs]
+    client_version = factories.get(app, Claim, jobs).version
+    with app.app_context():
+        workflow.delete_claim(db.session.get(Claim, jobs), by=db.session.get(User, users["editor"]),
+                              expected_version=client_version)
+        db.session.commit()
+    assert found("The port authority says the new terminal brings 5,000 permanent jobs") == []
+
+
+def test_the_paraphrase_set_holds_at_least_100_claims_with_rewordings_and_near_misses():
+    from factcheck.matching_evaluation import load_paraphrases
+
+    claims, queries = load_paraphrases()
+    paraphrases = [q for q in queries if q.paraphrase]
+    assert len(claims) >= 100 and len(paraphrases) >= 100 and len(queries) - len(paraphrases) >= 90
+    assert {q.group for q in paraphrases} == set(claims)  # every claim has a rewording

@@ -73,11 +73,25 @@ def test_the_encoder_ships_as_onnx_tokenizer_and_metadata_within_30_mb():
     import hashlib
 
     files = {p.name: p for p in ENCODER_DIR.iterdir() if not p.name.startswith("_")}
-    assert set(files) == {"model.onnx", "tokenizer.json", "model.json"}
+    graphs = {"shared.onnx", "checkworthy.onnx", "matcher.onnx"}
+    assert set(files) == graphs | {"search.onnx", "tokenizer.json", "model.json"}
     assert sum(p.stat().st_size for p in files.values()) <= 30 * 2**20
     meta = json.loads(files["model.json"].read_text())
     assert 0 < meta["threshold"] < 1 and len(meta["training_data_sha256"]) == 64 and meta["max_tokens"] == 96
-    assert meta["model_sha256"] == hashlib.sha256(files["model.onnx"].read_bytes()).hexdigest()
+    assert meta["files_sha256"] == {name: hashlib.sha256(files[name].read_bytes()).hexdigest() for name in graphs}
+
+
+def test_the_encoder_gives_rewordings_of_a_sentence_close_vectors():
+    from factcheck.suggest import EncoderSuggester
+
+    model = EncoderSuggester()
+    claim, reworded, other = model.vectors([
+        "Unemployment in Ohio fell to 3.9 percent in March, the lowest level since 2000.",
+        "Ohio's jobless rate dropped to 3.9% in March, its lowest point since the year 2000.",
+        "The council approved a new tram line through the city centre.",
+    ])
+    assert abs(float(claim @ claim) - 1) < 1e-3  # unit length
+    assert float(claim @ reworded) > 0.66 > float(claim @ other)
 
 
 @pytest.mark.parametrize("line, why", [

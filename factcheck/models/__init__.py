@@ -15,7 +15,7 @@ from .base import (
     Role,
     utcnow,
 )
-from .claims import MOVES, Actor, Claim, ClaimAnchor, ClaimTerm, Comment, Correction, Evidence, Rating, RatingTone, TermCount
+from .claims import MOVES, Actor, Claim, ClaimAnchor, ClaimTerm, ClaimVector, Comment, Correction, Evidence, Rating, RatingTone, TermCount
 from .counts import ClaimStatusCount
 from .public import PolicyPage, Tip, TipStatus
 from .notifications import (
@@ -61,6 +61,7 @@ __all__ = [
     "Claim",
     "ClaimAnchor",
     "ClaimTerm",
+    "ClaimVector",
     "ClaimStatusCount",
     "TermCount",
     "ClaimStatus",

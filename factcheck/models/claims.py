@@ -6,7 +6,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+)
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -345,3 +347,18 @@ class TermCount(db.Model):
 
     term: Mapped[str] = mapped_column(String(40), primary_key=True)
     claims: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClaimVector(db.Model):
+    """A claim's wording as the encoder's sentence vector (384 signed bytes, length 127): what
+    finds earlier claims that say the same thing in other words. `seq` grows with every write,
+    so an app server's copy of the vectors can tell what changed (factcheck/claim_vectors.py)."""
+
+    __tablename__ = "claim_vectors"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(80))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (Index("ix_claim_vectors_model_seq", "model", "seq"),)
