@@ -573,8 +573,9 @@ def index_claims_command() -> None:
             bar.update(len(batch))
     rebuild_counts()
     db.session.commit()
-    vectors = f" and vectors ({model.vector_version})" if model else " (no vectors: the encoder is not in use)"
-    click.echo(f"{count:,} claim{'s' if count != 1 else ''} indexed: words{vectors}; word counts rebuilt.")
+    click.echo(f"sentence vectors written by {model.vector_version}" if model
+               else "no sentence vectors: the encoder is not in use")
+    click.echo(f"{count:,} claim{'s' if count != 1 else ''} indexed; word counts rebuilt.")
 
 
 @click.command("recount")

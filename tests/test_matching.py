@@ -122,7 +122,7 @@ def test_a_rewording_with_other_words_is_found_once_every_claim_has_its_vector(a
     with app.app_context():
         assert similar_claims(BRAINS_REWORDED, exclude_article=later) == []
     result = runner.invoke(args=["index-claims"])
-    assert result.exit_code == 0 and "words and vectors" in result.output
+    assert result.exit_code == 0 and "sentence vectors written by" in result.output
     assert "matching       by sentence vectors" in runner.invoke(args=["check"]).output
     with app.app_context():
         [match] = similar_claims(BRAINS_REWORDED, exclude_article=later)
