@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
@@ -52,11 +52,11 @@ def main() -> None:
         print(f"first vector search  {(time.perf_counter() - started) * 1000:.0f} ms (loads the vectors into this process)")
         report("by vectors", [timed(lambda t=t: similar_claims(t)) for t in reworded])
         after = []
-        for text in reworded[:10]:  # a claim written since the last search: fetched before searching
+        for query in reworded[:10]:  # a claim written since the last search: fetched before searching
             db.session.execute(ClaimVector.__table__.update().where(ClaimVector.claim_id == rng.randint(1, total))
                                .values(seq=claim_vectors._next_seq()))
             db.session.commit()
-            after.append(timed(lambda t=text: similar_claims(t)))
+            after.append(timed(lambda t=query: similar_claims(t)))
         report("after a write", after)
 
 
@@ -91,6 +91,9 @@ def fill_vectors(model, total: int) -> None:
     db.session.commit()
     if todo:
         print(f"vectors              {len(todo):,} random ones written")
+        if db.engine.dialect.name == "postgresql":  # statistics and visibility map, as autovacuum gives
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE claim_vectors"))
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ version. The same table on SQLite and PostgreSQL, no extension.
 
 Search: each app process keeps the vectors in memory (100,000 claims: 38 MB) and multiplies
 them by the new claim's vector in one onnxruntime MatMulInteger (about 16 ms at 100,000). Before
-each search it asks the database for the count and the sum of `seq`: any insert, reword or delete
+each search it asks the database for the count and the sum of `seq`: an insert, reword or delete
 changes them, so a copy that matches is current; one that does not first fetches the rows
 written since its newest `seq` and, if it still does not match (a delete, a transaction that
-committed late), loads everything again. Several app servers each keep their own copy."""
+committed late, a server whose clock is behind), loads everything again. Several app servers
+each keep their own copy, and each rebuilds it every FULL_RELOAD_AFTER seconds whatever the
+counts say (a reword in the very millisecond its claim was written changes neither)."""
 
 from __future__ import annotations
 
@@ -54,9 +56,12 @@ _EPOCH_MS = 1_767_225_600_000  # 2026-01-01: keeps the sum of 100 million claims
 
 
 def _next_seq() -> int:
+    """The time in milliseconds (never less than this process gave before). Rows written in the
+    same millisecond share it; a seq that ran ahead of the clock would make every other server's
+    next search reload everything, so batches do not count up."""
     global _last_seq
     with _seq_lock:
-        _last_seq = max(_last_seq + 1, time.time_ns() // 1_000_000 - _EPOCH_MS)
+        _last_seq = max(_last_seq, time.time_ns() // 1_000_000 - _EPOCH_MS)
         return _last_seq
 
 
@@ -76,6 +81,10 @@ def store(claims: list[Claim], model: EncoderSuggester | None = None) -> None:
 
 def forget(claim: Claim) -> None:
     db.session.execute(delete(ClaimVector).where(ClaimVector.claim_id == claim.id))
+
+
+def count(copy: _Copy) -> int:
+    return len(copy.ids)
 
 
 def missing(model: EncoderSuggester) -> int:
@@ -121,8 +130,8 @@ _search_session = None
 def _rows(version: str, after: int | None = None):
     query = (select(ClaimVector.claim_id, Claim.article_id, ClaimVector.seq, ClaimVector.vector)
              .join(Claim, Claim.id == ClaimVector.claim_id).where(ClaimVector.model == version))
-    if after is not None:
-        query = query.where(ClaimVector.seq > after)
+    if after is not None:  # from the newest seq held: rows written in that same millisecond too
+        query = query.where(ClaimVector.seq >= after)
     return db.session.execute(query).all()
 
 
@@ -168,10 +177,10 @@ def cosines(matrix: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndar
     return dots[:, 0] / (norms * float(np.linalg.norm(query.astype(np.float32))))
 
 
-def nearest(text: str, model: EncoderSuggester, *, exclude_article: int | None, limit: int,
+def nearest(text: str, model: EncoderSuggester, copy: _Copy, *, exclude_article: int | None, limit: int,
             threshold: float = THRESHOLD) -> list[tuple[int, float]]:
-    """(claim id, cosine) of the claims most like `text`, best first, at or above the threshold."""
-    copy = current_copy(model.vector_version)
+    """(claim id, cosine) of the claims in `copy` (from current_copy) most like `text`, best
+    first, at or above the threshold."""
     with copy.lock:
         ids, articles, matrix, norms = copy.ids, copy.articles, copy.matrix, copy.norms
     if not len(ids):

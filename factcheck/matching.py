@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from . import claim_vectors
 from .extensions import db
-from .models import Claim, ClaimTerm, ClaimVector, TermCount
+from .models import Claim, ClaimTerm, TermCount
 
 WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
 STOPWORDS = frozenset(
@@ -118,17 +118,14 @@ def similar_claims(text: str, *, exclude_article: int | None = None, limit: int 
     if not total:
         return []
     model = claim_vectors.encoder()
-    if model is not None and _all_have_vectors(model, total):
-        found = claim_vectors.nearest(text, model, exclude_article=exclude_article, limit=limit,
-                                      threshold=claim_vectors.THRESHOLD if threshold is None else threshold)
-        return _matches(found)
+    if model is not None:
+        copy = claim_vectors.current_copy(model.vector_version)
+        # Vectors are used once every claim has one (after an upgrade, `flask index-claims`).
+        if claim_vectors.count(copy) == total:
+            found = claim_vectors.nearest(text, model, copy, exclude_article=exclude_article, limit=limit,
+                                          threshold=claim_vectors.THRESHOLD if threshold is None else threshold)
+            return _matches(found)
     return by_words(text, total, exclude_article, limit, THRESHOLD if threshold is None else threshold)
-
-
-def _all_have_vectors(model, total: int) -> bool:
-    """Vectors are used once every claim has one (after an upgrade, `flask index-claims`)."""
-    have = db.session.scalar(select(func.count()).select_from(ClaimVector).where(ClaimVector.model == model.vector_version))
-    return have == total
 
 
 def _matches(found: list[tuple[int, float]]) -> list[Match]:
