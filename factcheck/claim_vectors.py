@@ -36,12 +36,16 @@ FULL_RELOAD_AFTER = 600.0  # seconds: a copy is rebuilt at least this often, wha
 
 
 def encoder() -> EncoderSuggester | None:
-    """The encoder, or None where the n-gram fallback is in use (no vectors, words only)."""
+    """The encoder with its matcher, or None where the n-gram fallback is in use or the matcher
+    cannot be loaded (no vectors: words only, and claims are still written)."""
     try:
         model = suggester()
-    except (OSError, ValueError, KeyError):
-        return None
-    return model if isinstance(model, EncoderSuggester) else None
+        if isinstance(model, EncoderSuggester):
+            model.matcher  # noqa: B018 - loads matcher.onnx now, so a broken file fails here, not in a write
+            return model
+    except Exception:  # a missing or corrupt model file: onnxruntime raises its own errors
+        pass
+    return None
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:
@@ -83,19 +87,17 @@ def forget(claim: Claim) -> None:
     db.session.execute(delete(ClaimVector).where(ClaimVector.claim_id == claim.id))
 
 
-def count(copy: _Copy) -> int:
-    return len(copy.ids)
-
-
 def missing(model: EncoderSuggester) -> int:
     """How many claims have no vector from this model (flask index-claims writes them)."""
     have = select(ClaimVector.claim_id).where(ClaimVector.model == model.vector_version)
     return db.session.scalar(select(func.count()).select_from(Claim).where(Claim.id.not_in(have))) or 0
 
 
-@dataclass
-class _Copy:
-    """One process's copy of one database's vectors for one model."""
+@dataclass(frozen=True)
+class Copy:
+    """One process's copy of one database's vectors for one model. Never changed in place: an
+    update makes a new one, swapped in whole, so a search never sees half of one and no lock is
+    held while the database is read."""
 
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     articles: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -103,27 +105,31 @@ class _Copy:
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, WIDTH), dtype=np.int8))
     norms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     loaded_at: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fingerprint(self) -> tuple[int, int]:
         return len(self.ids), int(self.seqs.sum())
 
-    def replace(self, rows) -> None:
-        """Put these (claim id, article id, seq, bytes) rows in, over any older row of the claim."""
-        if not rows:
-            return
+    def with_rows(self, rows, loaded_at: float | None = None) -> Copy:
+        """A copy with these (claim id, article id, seq, bytes) rows in, over any older row of
+        the same claim."""
         fresh = np.array([r[0] for r in rows], dtype=np.int64)
         keep = ~np.isin(self.ids, fresh)
         matrix = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.int8).reshape(len(rows), WIDTH)
-        self.ids = np.concatenate([self.ids[keep], fresh])
-        self.articles = np.concatenate([self.articles[keep], np.array([r[1] for r in rows], dtype=np.int64)])
-        self.seqs = np.concatenate([self.seqs[keep], np.array([r[2] for r in rows], dtype=np.int64)])
-        self.matrix = np.concatenate([self.matrix[keep], matrix])
-        self.norms = np.concatenate([self.norms[keep], np.linalg.norm(matrix.astype(np.float32), axis=1)])
+        return Copy(
+            ids=np.concatenate([self.ids[keep], fresh]),
+            articles=np.concatenate([self.articles[keep], np.array([r[1] for r in rows], dtype=np.int64)]),
+            seqs=np.concatenate([self.seqs[keep], np.array([r[2] for r in rows], dtype=np.int64)]),
+            matrix=np.concatenate([self.matrix[keep], matrix]),
+            norms=np.concatenate([self.norms[keep], np.linalg.norm(matrix.astype(np.float32), axis=1)]),
+            loaded_at=self.loaded_at if loaded_at is None else loaded_at,
+        )
 
 
-_copies: dict[tuple[str, str], _Copy] = {}
-_copies_lock = threading.Lock()
+def count(copy: Copy) -> int:
+    return len(copy.ids)
+
+
+_copies: dict[tuple[str, str], Copy] = {}
 _search_session = None
 
 
@@ -135,26 +141,26 @@ def _rows(version: str, after: int | None = None):
     return db.session.execute(query).all()
 
 
-def current_copy(version: str) -> _Copy:
-    """This process's copy of the database's vectors, brought up to date."""
+def current_copy(version: str) -> Copy:
+    """This process's copy of the database's vectors, brought up to date. Two threads that find
+    it stale at once may both update it; either result is current."""
     key = (db.engine.url.render_as_string(hide_password=True), version)
-    with _copies_lock:
-        copy = _copies.setdefault(key, _Copy())
-    with copy.lock:
-        count, total = db.session.execute(
-            select(func.count(), func.coalesce(func.sum(ClaimVector.seq), 0)).where(ClaimVector.model == version)
-        ).one()
-        wanted = (int(count), int(total))
-        if copy.fingerprint() == wanted and time.monotonic() - copy.loaded_at < FULL_RELOAD_AFTER:
-            return copy
-        if len(copy.ids) and time.monotonic() - copy.loaded_at < FULL_RELOAD_AFTER:
-            copy.replace(_rows(version, after=int(copy.seqs.max())))
-            if copy.fingerprint() == wanted:
-                return copy
-        fresh = _Copy(lock=copy.lock, loaded_at=time.monotonic())
-        fresh.replace(_rows(version))
-        copy.__dict__.update(fresh.__dict__)
-        return copy
+    held = _copies.get(key, Copy())
+    count_, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(ClaimVector.seq), 0)).where(ClaimVector.model == version)
+    ).one()
+    wanted = (int(count_), int(total))
+    recent = time.monotonic() - held.loaded_at < FULL_RELOAD_AFTER
+    if held.fingerprint() == wanted and recent:
+        return held
+    if len(held.ids) and recent:
+        updated = held.with_rows(_rows(version, after=int(held.seqs.max())))
+        if updated.fingerprint() == wanted:
+            _copies[key] = updated
+            return updated
+    reloaded = Copy().with_rows(_rows(version), loaded_at=time.monotonic())
+    _copies[key] = reloaded
+    return reloaded
 
 
 def _search():
@@ -177,12 +183,11 @@ def cosines(matrix: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndar
     return dots[:, 0] / (norms * float(np.linalg.norm(query.astype(np.float32))))
 
 
-def nearest(text: str, model: EncoderSuggester, copy: _Copy, *, exclude_article: int | None, limit: int,
+def nearest(text: str, model: EncoderSuggester, copy: Copy, *, exclude_article: int | None, limit: int,
             threshold: float = THRESHOLD) -> list[tuple[int, float]]:
     """(claim id, cosine) of the claims in `copy` (from current_copy) most like `text`, best
     first, at or above the threshold."""
-    with copy.lock:
-        ids, articles, matrix, norms = copy.ids, copy.articles, copy.matrix, copy.norms
+    ids, articles, matrix, norms = copy.ids, copy.articles, copy.matrix, copy.norms
     if not len(ids):
         return []
     similarity = cosines(matrix, norms, quantise(model.vectors([text]))[0])

@@ -512,7 +512,9 @@ def evaluate_matching_command() -> None:
     for row in rows:
         click.echo(f"{row['method']:36} " + " ".join(f"{row[c]:10.3f}" for c in columns[:5])
                    + f"  {row['near-misses matched']}/{row['near-misses']}")
-    click.echo("thresholds chosen on the other half of the groups:")
+    click.echo("(precision and recall above are in-sample for the vectors and for both: their thresholds were "
+               "chosen on this set; the words' 0.35 was not)")
+    click.echo("thresholds chosen on the other half of the groups, measured on this half:")
     for row in rows:
         low, high = row["held-out thresholds"]
         click.echo(f"{row['method']:36} thresholds {low:.2f}/{high:.2f}: precision {row['held-out precision']:.3f}, "

@@ -9,6 +9,7 @@ factcheck/training.py train them. Neither loads a pickle or downloads anything."
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 import os
@@ -92,8 +93,11 @@ class EncoderSuggester:
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         self.version = meta["version"]
         self.threshold = meta["threshold"]
-        # The vectors depend on the shared layers and the base model only, not on the fine-tuning.
-        self.vector_version = f"minilm-l6-base-top{6 - meta['train_layers']}-int8"
+        # The vectors depend on shared.onnx and matcher.onnx only, not on the fine-tuning: stored
+        # vectors stay valid while those two files are the same.
+        files = meta.get("files_sha256", {})
+        tag = hashlib.sha256(f"{files.get('shared.onnx')}{files.get('matcher.onnx')}".encode()).hexdigest()[:8]
+        self.vector_version = f"minilm-l6-base-top{6 - meta['train_layers']}-int8-{tag}"
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(meta["max_tokens"])

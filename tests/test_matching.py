@@ -160,10 +160,13 @@ def test_each_search_sees_claims_written_created_reworded_and_deleted_since_the_
         db.session.commit()
     assert found("Bus fares went up two times last year") == []
     assert found("The price of a tram ticket went up twofold") == [fares]
-    with app.app_context():  # a transaction that took its seq before the copy was loaded, committed after
-        db.session.execute(db.update(ClaimVector).where(ClaimVector.claim_id == jobs).values(seq=1))
+    # A claim whose transaction took its seq before the copy's newest row, and committed after.
+    # (A rewording that shares no word with it: words alone would not find it.)
+    brains = factories.make_claim(app, factories.make_article(app, users["editor"], body=BRAINS), users["editor"], quote=BRAINS)
+    with app.app_context():
+        db.session.execute(db.update(ClaimVector).where(ClaimVector.claim_id == brains).values(seq=1))
         db.session.commit()
-    assert found("The port authority says the new terminal brings 5,000 permanent jobs") == [jobs]
+    assert found(BRAINS_REWORDED) == [brains]
     client_version = factories.get(app, Claim, jobs).version
     with app.app_context():
         workflow.delete_claim(db.session.get(Claim, jobs), by=db.session.get(User, users["editor"]),
