@@ -54,7 +54,9 @@ def live_server(app):
 
 
 def select_text(page, fragment: str) -> None:
-    """Select a fragment of the article text the way a mouse drag would."""
+    """Select a fragment of the article text the way a mouse drag would, once the page's
+    scripts have run (article.js listens for the selection; one made before it runs is missed)."""
+    page.wait_for_load_state("load")
     page.evaluate(
         """(fragment) => {
             const body = document.getElementById('article-body');
