@@ -78,6 +78,7 @@ def fill_vectors(model, total: int) -> None:
     import numpy as np
     from sqlalchemy import insert
 
+    db.session.execute(ClaimVector.__table__.delete().where(ClaimVector.model != model.vector_version))  # another model's
     have = set(db.session.scalars(select(ClaimVector.claim_id).where(ClaimVector.model == model.vector_version)))
     todo = [i for i in db.session.scalars(select(Claim.id)) if i not in have]
     rng = np.random.default_rng(5)
