@@ -56,7 +56,7 @@ def quantise(vectors: np.ndarray) -> np.ndarray:
 
 _last_seq = 0
 _seq_lock = threading.Lock()
-_EPOCH_MS = 1_767_225_600_000  # 2026-01-01: keeps the sum of 100 million claims' seq within 64 bits
+_EPOCH_MS = 1_767_225_600_000  # 2026-01-01: the sum of seq fits 64 bits for ~300M claims now, ~27M in 2036
 
 
 def _next_seq() -> int:
