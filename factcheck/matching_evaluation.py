@@ -65,18 +65,18 @@ def archive(claims: dict[int, str]) -> tuple[list[str], list[int | None]]:
 Ranking = list[tuple[int, float]]
 
 
-def tfidf_rankings(texts: list[str], queries: list[Query]) -> list[Ranking]:
+def tfidf_rankings(texts: list[str], queries: list[Query], new_app) -> list[Ranking]:
     """The words method as the app runs it (matching.by_words: its candidate lookup and cosine)
-    over the archive written to a scratch SQLite database."""
+    over the archive written to a scratch SQLite database, in the app new_app(url) makes on it
+    (the CLI passes the app factory down)."""
     from sqlalchemy import insert
 
-    from . import create_app
     from .extensions import db
     from .matching import by_words, rebuild_counts, terms
     from .models import Article, Claim, ClaimTerm, User
 
     with tempfile.TemporaryDirectory() as scratch:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/matching.db", "TESTING": True})
+        app = new_app(f"sqlite:///{scratch}/matching.db")
         with app.app_context():
             db.create_all()
             now = datetime(2026, 1, 1)
@@ -183,7 +183,7 @@ def held_out(rankings, queries, owners) -> dict:
     }
 
 
-def evaluate(log=print) -> list[dict]:
+def evaluate(new_app, log=print) -> list[dict]:
     """One row per method: recall@1/@5, precision and recall at the shipped threshold, and with
     thresholds chosen on the other half of the groups."""
     from . import claim_vectors, matching
@@ -193,7 +193,7 @@ def evaluate(log=print) -> list[dict]:
     texts, owners = archive(claims)
     log(f"{len(claims)} claims, {sum(q.paraphrase for q in queries)} paraphrases, "
         f"{sum(not q.paraphrase for q in queries)} near-misses; archive of {len(texts):,} claims")
-    words = tfidf_rankings(texts, queries)
+    words = tfidf_rankings(texts, queries, new_app)
     vectors = vector_rankings(texts, queries, EncoderSuggester())
     methods = [("words: TF-IDF cosine", words, matching.THRESHOLD),
                ("sentence vectors: MiniLM-L6, int8", vectors, claim_vectors.THRESHOLD),

@@ -1,8 +1,7 @@
 """Which sentences are worth checking. Two models: a fine-tuned small sentence encoder run as
 int8 ONNX with onnxruntime (data/suggester/: shared.onnx and checkworthy.onnx, tokenizer.json,
 model.json; matcher.onnx gives the same encoder's sentence vectors for finding earlier claims),
-and, where
-onnxruntime is not installed, a linear model over word and character n-grams loaded from an
+and, where onnxruntime is not installed, a linear model over word and character n-grams loaded from an
 inspectable JSON file and scored in plain Python. factcheck/encoder_training.py and
 factcheck/training.py train them. Neither loads a pickle or downloads anything."""
 
